@@ -1,0 +1,35 @@
+import { Injectable } from '@nestjs/common'
+import { PassportStrategy } from '@nestjs/passport'
+import type { FastifyRequest } from 'fastify'
+import { Strategy as BearerStrategy } from 'passport-http-bearer'
+import { Strategy as CustomStrategy } from 'passport-custom'
+import { ManagementKeyAuthenticator } from './management-keys.auth'
+import { Principal } from './principal'
+import { SessionsService } from './sessions.service'
+
+/** `Authorization: Bearer <session token>` */
+@Injectable()
+export class SessionStrategy extends PassportStrategy(BearerStrategy, 'session') {
+  constructor(private readonly sessions: SessionsService) {
+    super()
+  }
+
+  async validate(token: string): Promise<Principal | false> {
+    return (await this.sessions.authenticate(token)) ?? false
+  }
+}
+
+const APIKEY_SCHEME = /^apikey\s+(\S+)\s*$/i
+
+/** `Authorization: apikey <management key>` */
+@Injectable()
+export class ManagementKeyStrategy extends PassportStrategy(CustomStrategy, 'management-key') {
+  constructor(private readonly keys: ManagementKeyAuthenticator) {
+    super()
+  }
+
+  async validate(request: FastifyRequest): Promise<Principal | false> {
+    const match = APIKEY_SCHEME.exec(request.headers.authorization ?? '')
+    return match ? ((await this.keys.authenticate(match[1])) ?? false) : false
+  }
+}

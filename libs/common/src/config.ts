@@ -1,0 +1,56 @@
+// One validated configuration, read once at start-up; a bad value stops the process naming the variable.
+import { plainToInstance, Transform } from 'class-transformer'
+import { IsBoolean, IsEmail, IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, MaxLength, Min, MinLength, validateSync } from 'class-validator'
+
+const toInt = ({ value }: { value: unknown }) => (typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : value)
+const toBool = ({ value }: { value: unknown }) => {
+  if (typeof value !== 'string') return value
+  const v = value.trim().toLowerCase()
+  return ['true', '1', 'yes', 'on'].includes(v) ? true : ['false', '0', 'no', 'off'].includes(v) ? false : value
+}
+
+export class Config {
+  @IsString() HOST = '127.0.0.1'
+  @Transform(toInt) @IsInt() @Min(0) @Max(65535) PORT = 8080
+  @Matches(/^postgres(ql)?:\/\/[^/]+\/[^/?]+/, { message: 'must be a postgresql://user@host:port/database URL' })
+  DATABASE_URL = 'postgresql://postgres@127.0.0.1:5432/quiver'
+  @Transform(toInt) @IsInt() @Min(1) @Max(200) DATABASE_POOL_SIZE = 10
+  @Transform(toBool) @IsBoolean() MIGRATE_ON_START = true
+  @Matches(/^rediss?:\/\//, { message: 'must be a redis:// URL' }) REDIS_URL = 'redis://127.0.0.1:6379'
+  @Matches(/^[A-Za-z0-9_-]{1,64}$/, { message: 'must be 1-64 letters, digits, _ or -' }) REDIS_PREFIX = 'quiver'
+  @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']) LOG_LEVEL = 'info'
+  @IsUrl({ require_tld: false, require_protocol: true }) PUBLIC_URL = 'http://127.0.0.1:8080'
+  @Transform(toBool) @IsBoolean() SIGNUP_ENABLED = true
+  @Transform(toInt) @IsInt() @Min(1) @Max(24 * 365) SESSION_TTL_HOURS = 24 * 7
+  @Transform(toInt) @IsInt() @Min(1) LOGIN_MAX_ATTEMPTS_PER_EMAIL = 10
+  @Transform(toInt) @IsInt() @Min(1) LOGIN_MAX_ATTEMPTS_PER_IP = 100
+  @Transform(toInt) @IsInt() @Min(1) @Max(86400) LOGIN_RATE_WINDOW_SECONDS = 900
+  @Transform(toInt) @IsInt() @Min(1024) @Max(64 * 1024 * 1024) BODY_LIMIT_BYTES = 1024 * 1024
+  @Transform(toBool) @IsBoolean() TRUST_PROXY = false
+  @IsOptional() @IsEmail() BOOTSTRAP_ADMIN_EMAIL?: string
+  @IsOptional() @IsString() @MinLength(12) @MaxLength(256) BOOTSTRAP_ADMIN_PASSWORD?: string
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n  ${problems.join('\n  ')}`)
+  }
+}
+
+/** Reads the known variables from `env` (unset or empty = default) and validates them. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const defaults = new Config()
+  const raw: Record<string, unknown> = {}
+  for (const key of Object.keys(defaults).concat('BOOTSTRAP_ADMIN_EMAIL', 'BOOTSTRAP_ADMIN_PASSWORD')) {
+    const value = env[key]
+    if (value !== undefined && value !== '') raw[key] = value
+  }
+  const config = plainToInstance(Config, raw, { exposeDefaultValues: true })
+  const errors = validateSync(config, { forbidUnknownValues: false })
+  const problems = errors.map((e) => `${e.property}=${JSON.stringify(raw[e.property] ?? '')}: ${Object.values(e.constraints ?? {}).join('; ')}`)
+  if (Boolean(config.BOOTSTRAP_ADMIN_EMAIL) !== Boolean(config.BOOTSTRAP_ADMIN_PASSWORD)) {
+    problems.push('BOOTSTRAP_ADMIN_EMAIL and BOOTSTRAP_ADMIN_PASSWORD must be set together')
+  }
+  if (problems.length) throw new ConfigError(problems)
+  return config
+}

@@ -1,0 +1,6 @@
+export * from './config'
+export * from './problems'
+export * from './problem.filter'
+export * from './validation'
+export * from './logging'
+export * from './pagination'

@@ -1,0 +1,3 @@
+export * from './catalogue'
+export * from './effective'
+export * from './built-in-roles'
