@@ -1,5 +1,5 @@
 import { DynamicModule, Global, Module } from '@nestjs/common'
-import { APP_FILTER, APP_GUARD } from '@nestjs/core'
+import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core'
 import { PassportModule } from '@nestjs/passport'
 import { Config, ProblemFilter } from '@quiver/common'
 import { PrismaService } from '@quiver/database'
@@ -8,6 +8,7 @@ import { AccountAccessService } from './auth/account-access.service'
 import { ManagementKeyAuthenticator } from './auth/management-keys.auth'
 import { SessionsService } from './auth/sessions.service'
 import { ManagementKeyStrategy, SessionStrategy } from './auth/strategies'
+import { IdempotencyInterceptor } from './idempotency/idempotency.interceptor'
 import { AccountsModule } from './modules/accounts/accounts.module'
 import { AuthModule } from './modules/auth/auth.module'
 import { HealthModule } from './modules/health/health.module'
@@ -47,6 +48,7 @@ export class AppModule {
       providers: [
         { provide: APP_GUARD, useClass: AccessGuard },
         { provide: APP_FILTER, useClass: ProblemFilter },
+        { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
       ],
     }
   }

@@ -1,6 +1,7 @@
 import { NestFactory } from '@nestjs/core'
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify'
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger'
+import { LogController } from 'fastify'
 import { Config, createLogger, createValidationPipe, PinoNestLogger } from '@quiver/common'
 import { AppModule } from './app.module'
 import { instrumentRequests, METRICS } from './modules/health/metrics'
@@ -12,7 +13,8 @@ export async function createApp(config: Config): Promise<NestFastifyApplication>
   const logger = createLogger(config.LOG_LEVEL, 'control-plane')
   const adapter = new FastifyAdapter({
     loggerInstance: logger,
-    disableRequestLogging: config.LOG_LEVEL !== 'debug' && config.LOG_LEVEL !== 'trace',
+    // one line per request only when debugging; /metrics counts requests otherwise
+    logController: new LogController({ disableRequestLogging: config.LOG_LEVEL !== 'debug' && config.LOG_LEVEL !== 'trace' }),
     bodyLimit: config.BODY_LIMIT_BYTES,
     trustProxy: config.TRUST_PROXY,
   })

@@ -3,6 +3,7 @@ import { ApiTags } from '@nestjs/swagger'
 import { PageQuery } from '@quiver/common'
 import { AccountMember, AccountOwner, Authenticated, RequirePermission, SessionOnly } from '../../auth/access.decorators'
 import { AccountAccess, actingUserId, CurrentAccess, CurrentPrincipal, CurrentUser, Principal } from '../../auth/principal'
+import { Idempotent } from '../../idempotency/idempotency.interceptor'
 import { AccountNameDto, TransferOwnershipDto } from './accounts.dto'
 import { AccountsService } from './accounts.service'
 
@@ -20,6 +21,7 @@ export class AccountsController {
 
   @Post()
   @SessionOnly()
+  @Idempotent()
   create(@CurrentUser() user: { userId: string }, @Body() body: AccountNameDto) {
     return this.accounts.create(user.userId, body.name)
   }

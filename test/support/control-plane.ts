@@ -1,0 +1,52 @@
+// A real control plane for one test file: its own database (cloned from the template), its own
+// Redis key prefix, listening on a free loopback port.
+import { randomBytes } from 'node:crypto'
+import { Redis } from 'ioredis'
+import type { NestFastifyApplication } from '@nestjs/platform-fastify'
+import { loadConfig } from '@quiver/common'
+import { PrismaService } from '@quiver/database'
+import { createApp } from '../../apps/control-plane/src/app'
+import { createTestDatabase } from './database'
+import { HttpClient } from './http'
+
+export interface TestControlPlane {
+  app: NestFastifyApplication
+  url: string
+  http: HttpClient
+  prisma: PrismaService
+  redisPrefix: string
+  close(): Promise<void>
+}
+
+export async function startControlPlane(env: Record<string, string> = {}): Promise<TestControlPlane> {
+  const database = await createTestDatabase()
+  const redisPrefix = `quiver_test_${randomBytes(6).toString('hex')}`
+  const config = loadConfig({
+    LOG_LEVEL: 'warn',
+    MIGRATE_ON_START: 'false',
+    DATABASE_POOL_SIZE: '5',
+    ...env,
+    DATABASE_URL: database.url,
+    REDIS_PREFIX: redisPrefix,
+    PORT: '0',
+    HOST: '127.0.0.1',
+  })
+  const app = await createApp(config)
+  await app.listen({ host: '127.0.0.1', port: 0 })
+  const url = await app.getUrl()
+  return {
+    app,
+    url,
+    http: new HttpClient(url),
+    prisma: app.get(PrismaService),
+    redisPrefix,
+    async close() {
+      await app.close()
+      const redis = new Redis(config.REDIS_URL)
+      const keys = await redis.keys(`${redisPrefix}:*`)
+      if (keys.length) await redis.del(...keys)
+      await redis.quit()
+      await database.drop()
+    },
+  }
+}
