@@ -5,7 +5,9 @@ import { Redis } from 'ioredis'
 import type { NestFastifyApplication } from '@nestjs/platform-fastify'
 import { loadConfig } from '@quiver/common'
 import { PrismaService } from '@quiver/database'
+import type { INestApplicationContext } from '@nestjs/common'
 import { createApp } from '../../apps/control-plane/src/app'
+import { createWorker } from '../../apps/control-plane/src/worker'
 import { createTestDatabase } from './database'
 import { HttpClient } from './http'
 
@@ -15,10 +17,13 @@ export interface TestControlPlane {
   http: HttpClient
   prisma: PrismaService
   redisPrefix: string
+  /** the validated configuration it runs with */
+  env: Record<string, string>
   close(): Promise<void>
 }
 
-export async function startControlPlane(env: Record<string, string> = {}): Promise<TestControlPlane> {
+/** With `worker: true`, a job worker runs too (in this process, on the same Redis prefix). */
+export async function startControlPlane(env: Record<string, string> = {}, options: { worker?: boolean } = {}): Promise<TestControlPlane> {
   const database = await createTestDatabase()
   const redisPrefix = `quiver_test_${randomBytes(6).toString('hex')}`
   const config = loadConfig({
@@ -33,6 +38,7 @@ export async function startControlPlane(env: Record<string, string> = {}): Promi
   })
   const app = await createApp(config)
   await app.listen({ host: '127.0.0.1', port: 0 })
+  const worker: INestApplicationContext | undefined = options.worker ? await createWorker(config) : undefined
   const url = await app.getUrl()
   return {
     app,
@@ -40,7 +46,9 @@ export async function startControlPlane(env: Record<string, string> = {}): Promi
     http: new HttpClient(url),
     prisma: app.get(PrismaService),
     redisPrefix,
+    env,
     async close() {
+      await worker?.close()
       await app.close()
       const redis = new Redis(config.REDIS_URL)
       const keys = await redis.keys(`${redisPrefix}:*`)

@@ -3,6 +3,7 @@ import type { Logger } from 'pino'
 import { Config, ConfigError, createLogger, loadConfig } from '@quiver/common'
 import { defaultPaths, ensureDatabase, Migrator } from '@quiver/database'
 import { createApp } from './app'
+import { createWorker } from './worker'
 
 const REPOSITORY_ROOT = path.resolve(__dirname, '../../../..') // from dist/apps/control-plane/src
 
@@ -29,6 +30,7 @@ async function main() {
   }
   await prepareDatabase(config, createLogger(config.LOG_LEVEL, 'control-plane'))
   const app = await createApp(config)
+  if (config.RUN_WORKER) await createWorker(config)
   await app.listen({ host: config.HOST, port: config.PORT })
   app.getHttpAdapter().getInstance().log.info(`control plane listening on ${await app.getUrl()}`)
 }

@@ -27,9 +27,16 @@ export class Config {
   @Transform(toInt) @IsInt() @Min(1) @Max(86400) LOGIN_RATE_WINDOW_SECONDS = 900
   @Transform(toInt) @IsInt() @Min(1024) @Max(64 * 1024 * 1024) BODY_LIMIT_BYTES = 1024 * 1024
   @Transform(toBool) @IsBoolean() TRUST_PROXY = false
+  @IsOptional() @Matches(/^smtps?:\/\/[^/]+/, { message: 'must be an smtp:// or smtps:// URL' }) SMTP_URL?: string
+  @IsString() @MinLength(3) SMTP_FROM = 'Quiver <no-reply@quiver.localhost>'
+  @Transform(toInt) @IsInt() @Min(1) @Max(100) WORKER_CONCURRENCY = 5
+  /** `npm start` runs the API and a worker in one process; `npm run start:worker` adds more workers. */
+  @Transform(toBool) @IsBoolean() RUN_WORKER = true
   @IsOptional() @IsEmail() BOOTSTRAP_ADMIN_EMAIL?: string
   @IsOptional() @IsString() @MinLength(12) @MaxLength(256) BOOTSTRAP_ADMIN_PASSWORD?: string
 }
+
+const OPTIONAL = ['SMTP_URL', 'BOOTSTRAP_ADMIN_EMAIL', 'BOOTSTRAP_ADMIN_PASSWORD']
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -41,7 +48,7 @@ export class ConfigError extends Error {
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const defaults = new Config()
   const raw: Record<string, unknown> = {}
-  for (const key of Object.keys(defaults).concat('BOOTSTRAP_ADMIN_EMAIL', 'BOOTSTRAP_ADMIN_PASSWORD')) {
+  for (const key of Object.keys(defaults).concat(OPTIONAL)) {
     const value = env[key]
     if (value !== undefined && value !== '') raw[key] = value
   }

@@ -14,9 +14,14 @@ const IDEMPOTENT = 'quiver:idempotent'
 const WINDOW_MS = 24 * 3600_000
 const IN_PROGRESS = 0
 
-export const Idempotent = () =>
+interface IdempotentOptions {
+  /** Response fields never stored: a replay returns the resource without them (secrets are shown once). */
+  secretFields?: string[]
+}
+
+export const Idempotent = (options: IdempotentOptions = {}) =>
   applyDecorators(
-    SetMetadata(IDEMPOTENT, true),
+    SetMetadata(IDEMPOTENT, options),
     ApiHeader({ name: 'Idempotency-Key', required: false, description: 'replays the first response for 24 h' }),
   )
 
@@ -30,7 +35,8 @@ export class IdempotencyInterceptor implements NestInterceptor {
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     const request = context.switchToHttp().getRequest<FastifyRequest>()
     const key = request.headers['idempotency-key']
-    if (key === undefined || !this.reflector.get<boolean>(IDEMPOTENT, context.getHandler()) || !request.user) return next.handle()
+    const options = this.reflector.get<IdempotentOptions | undefined>(IDEMPOTENT, context.getHandler())
+    if (key === undefined || !options || !request.user) return next.handle()
     if (typeof key !== 'string' || !/^[\x21-\x7e]{1,255}$/.test(key)) {
       throw invalidField('Idempotency-Key', 'must be 1-255 visible ASCII characters')
     }
@@ -47,7 +53,9 @@ export class IdempotencyInterceptor implements NestInterceptor {
           return of(previous.body)
         }
         return next.handle().pipe(
-          switchMap((body) => from(this.complete(scope, key, reply.statusCode, body)).pipe(switchMap(() => of(body)))),
+          switchMap((body) =>
+            from(this.complete(scope, key, reply.statusCode, withoutFields(body, options.secretFields))).pipe(switchMap(() => of(body))),
+          ),
           catchError((error) => from(this.release(scope, key)).pipe(switchMap(() => throwError(() => error)))),
         )
       }),
@@ -82,4 +90,9 @@ export class IdempotencyInterceptor implements NestInterceptor {
   private async release(scope: string, key: string) {
     await this.prisma.idempotencyRecord.deleteMany({ where: { scope, key, responseStatus: IN_PROGRESS } })
   }
+}
+
+function withoutFields(body: unknown, fields: string[] = []): unknown {
+  if (!fields.length || typeof body !== 'object' || body === null) return body
+  return Object.fromEntries(Object.entries(body).filter(([k]) => !fields.includes(k)))
 }

@@ -59,10 +59,15 @@ export class AuthService {
     const { BOOTSTRAP_ADMIN_EMAIL: email, BOOTSTRAP_ADMIN_PASSWORD: password } = this.config
     if (!email || !password || (await this.prisma.user.count()) > 0) return false
     const passwordHash = await this.hashPassword(password)
-    await this.prisma.$transaction(async (tx) => {
-      const user = await tx.user.create({ data: { email: email.toLowerCase(), name: 'Administrator', passwordHash } })
-      await this.accounts.create(user.id, 'Administrator', tx)
-    })
-    return true
+    try {
+      await this.prisma.$transaction(async (tx) => {
+        const user = await tx.user.create({ data: { email: email.toLowerCase(), name: 'Administrator', passwordHash } })
+        await this.accounts.create(user.id, 'Administrator', tx)
+      })
+      return true
+    } catch (error) {
+      if ((error as { code?: string }).code === 'P2002') return false // another replica or the worker was first
+      throw error
+    }
   }
 }

@@ -1,0 +1,33 @@
+import { DynamicModule, Global, Module } from '@nestjs/common'
+import { PassportModule } from '@nestjs/passport'
+import { Config } from '@quiver/common'
+import { PrismaService } from '@quiver/database'
+import { AccountAccessService } from './auth/account-access.service'
+import { ManagementKeyAuthenticator } from './auth/management-keys.auth'
+import { SessionsService } from './auth/sessions.service'
+import { ManagementKeyStrategy, SessionStrategy } from './auth/strategies'
+import { JobQueue } from './jobs/job-queue'
+import { Mailer } from './mail/mailer'
+import { RedisModule } from './redis.module'
+
+/** What every feature module may inject: config, the database, Redis, the job queue, mail, authentication. */
+@Global()
+@Module({})
+export class CoreModule {
+  static forRoot(config: Config): DynamicModule {
+    const shared = [
+      { provide: Config, useValue: config },
+      { provide: PrismaService, useFactory: () => new PrismaService(config.DATABASE_URL, config.DATABASE_POOL_SIZE) },
+      JobQueue,
+      Mailer,
+      SessionsService,
+      AccountAccessService,
+    ]
+    return {
+      module: CoreModule,
+      imports: [PassportModule, RedisModule],
+      providers: [...shared, ManagementKeyAuthenticator, SessionStrategy, ManagementKeyStrategy],
+      exports: shared.map((p) => ('provide' in p ? p.provide : p)),
+    }
+  }
+}
