@@ -1,6 +1,7 @@
 import { DynamicModule, Global, Module } from '@nestjs/common'
 import { PassportModule } from '@nestjs/passport'
-import { Config } from '@quiver/common'
+import path from 'node:path'
+import { Config, SecretBox } from '@quiver/common'
 import { PrismaService } from '@quiver/database'
 import { AccountAccessService } from './auth/account-access.service'
 import { ManagementKeyAuthenticator } from './auth/management-keys.auth'
@@ -18,6 +19,7 @@ export class CoreModule {
     const shared = [
       { provide: Config, useValue: config },
       { provide: PrismaService, useFactory: () => new PrismaService(config.DATABASE_URL, config.DATABASE_POOL_SIZE) },
+      { provide: SecretBox, useFactory: () => SecretBox.load(config.QUIVER_SECRET_KEY, path.resolve(config.QUIVER_DATA_DIR)) },
       JobQueue,
       Mailer,
       SessionsService,

@@ -1,4 +1,5 @@
 import { AccountsModule } from './modules/accounts/accounts.module'
+import { ClustersModule } from './modules/clusters/clusters.module'
 import { AuthModule } from './modules/auth/auth.module'
 import { InvitesModule } from './modules/invites/invites.module'
 import { ManagementKeysModule } from './modules/management-keys/management-keys.module'
@@ -17,4 +18,5 @@ export const FEATURE_MODULES = [
   MembersModule,
   InvitesModule,
   ManagementKeysModule,
+  ClustersModule,
 ]

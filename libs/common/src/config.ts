@@ -27,6 +27,13 @@ export class Config {
   @Transform(toInt) @IsInt() @Min(1) @Max(86400) LOGIN_RATE_WINDOW_SECONDS = 900
   @Transform(toInt) @IsInt() @Min(1024) @Max(64 * 1024 * 1024) BODY_LIMIT_BYTES = 1024 * 1024
   @Transform(toBool) @IsBoolean() TRUST_PROXY = false
+  /** nodes' data, backups and the generated secret key live below it */
+  @IsString() @MinLength(1) QUIVER_DATA_DIR = '.data'
+  /** base64 of 32 random bytes; encrypts cluster signing keys. Set it (the same) on every replica. */
+  @IsOptional() @Matches(/^[A-Za-z0-9+/]{43}=$/, { message: 'must be 32 bytes in base64 (openssl rand -base64 32)' })
+  QUIVER_SECRET_KEY?: string
+  @Transform(toInt) @IsInt() @Min(1) @Max(1440) DATA_ACCESS_TOKEN_TTL_MINUTES = 15
+  @Transform(toInt) @IsInt() @Min(1000) @Max(3_600_000) RECONCILE_INTERVAL_MS = 5000
   @IsOptional() @Matches(/^smtps?:\/\/[^/]+/, { message: 'must be an smtp:// or smtps:// URL' }) SMTP_URL?: string
   @IsString() @MinLength(3) SMTP_FROM = 'Quiver <no-reply@quiver.localhost>'
   @Transform(toInt) @IsInt() @Min(1) @Max(100) WORKER_CONCURRENCY = 5
@@ -36,7 +43,7 @@ export class Config {
   @IsOptional() @IsString() @MinLength(12) @MaxLength(256) BOOTSTRAP_ADMIN_PASSWORD?: string
 }
 
-const OPTIONAL = ['SMTP_URL', 'BOOTSTRAP_ADMIN_EMAIL', 'BOOTSTRAP_ADMIN_PASSWORD']
+const OPTIONAL = ['QUIVER_SECRET_KEY', 'SMTP_URL', 'BOOTSTRAP_ADMIN_EMAIL', 'BOOTSTRAP_ADMIN_PASSWORD']
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {

@@ -4,7 +4,8 @@ import { Job, Worker } from 'bullmq'
 import { Config } from '@quiver/common'
 import { HANDLES_JOB, JobHandler } from './job-handler'
 import { redisConnection } from './job-queue'
-import { JOB_NAMES, JobName, QUEUE_NAME } from './jobs'
+import { JOB_NAMES, JOB_SCHEDULES, JobName, QUEUE_NAME } from './jobs'
+import { JobQueue } from './job-queue'
 
 /** Finds the handlers at boot (exactly one per job name, or start-up fails) and runs the queue. */
 @Injectable()
@@ -15,9 +16,10 @@ export class JobWorker implements OnApplicationBootstrap, OnApplicationShutdown 
   constructor(
     private readonly discovery: DiscoveryService,
     private readonly config: Config,
+    private readonly jobs: JobQueue,
   ) {}
 
-  onApplicationBootstrap() {
+  async onApplicationBootstrap() {
     const handlers = this.findHandlers()
     this.worker = new Worker(
       QUEUE_NAME,
@@ -28,6 +30,10 @@ export class JobWorker implements OnApplicationBootstrap, OnApplicationShutdown 
       },
       { connection: redisConnection(this.config), prefix: this.config.REDIS_PREFIX, concurrency: this.config.WORKER_CONCURRENCY },
     )
+    for (const schedule of JOB_SCHEDULES) {
+      // upserting is idempotent: any number of workers keep exactly one scheduler per job
+      await this.jobs.queue.upsertJobScheduler(schedule.name, { every: schedule.everyMs(this.config) }, { name: schedule.name, data: {} })
+    }
     this.worker.on('failed', (job, error) =>
       this.logger.warn(`job ${job?.name} ${job?.id} failed (attempt ${job?.attemptsMade}): ${error.message}`),
     )

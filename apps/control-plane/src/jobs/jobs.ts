@@ -2,13 +2,22 @@
 export interface JobPayloads {
   /** E-mails an invite's accept link. */
   'invite.email': { accountId: string; inviteId: string; acceptUrl: string }
+  /** Brings a cluster's nodes to its desired state (create, scale, restart, suspend, resume, delete). */
+  'cluster.converge': { accountId: string; clusterId: string; restart?: boolean }
+  /** Repeating: finds nodes that died or should not exist, and converges their clusters. */
+  'clusters.reconcile': Record<string, never>
 }
 
 export type JobName = keyof JobPayloads
 
-export const JOB_NAMES = ['invite.email'] as const satisfies readonly JobName[]
+export const JOB_NAMES = ['invite.email', 'cluster.converge', 'clusters.reconcile'] as const satisfies readonly JobName[]
 // a job added to JobPayloads but not to JOB_NAMES fails to compile here
 const everyJobListed: Exclude<JobName, (typeof JOB_NAMES)[number]> extends never ? true : never = true
 void everyJobListed
 
 export const QUEUE_NAME = 'quiver'
+
+/** Repeating jobs, upserted as BullMQ job schedulers when a worker starts. */
+export const JOB_SCHEDULES: { name: JobName; everyMs: (config: { RECONCILE_INTERVAL_MS: number }) => number }[] = [
+  { name: 'clusters.reconcile', everyMs: (config) => config.RECONCILE_INTERVAL_MS },
+]

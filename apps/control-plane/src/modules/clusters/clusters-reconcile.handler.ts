@@ -1,0 +1,35 @@
+import { Inject, Injectable, Logger } from '@nestjs/common'
+import { PrismaService } from '@quiver/database'
+import { HandlesJob, JobHandler } from '../../jobs/job-handler'
+import { JobQueue } from '../../jobs/job-queue'
+import { ClusterConvergeHandler } from './cluster-converge.handler'
+import { CLUSTER_PROVISIONER, ClusterProvisioner } from './provisioner/cluster-provisioner'
+
+/** Desired state (PostgreSQL) against what runs: a healthy cluster with a dead node is converged again. */
+@Injectable()
+@HandlesJob('clusters.reconcile')
+export class ClustersReconcileHandler implements JobHandler<'clusters.reconcile'> {
+  private readonly logger = new Logger('ClustersReconcile')
+
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly jobs: JobQueue,
+    private readonly converge: ClusterConvergeHandler,
+    @Inject(CLUSTER_PROVISIONER) private readonly provisioner: ClusterProvisioner,
+  ) {}
+
+  async handle(): Promise<void> {
+    const clusters = await this.prisma.cluster.findMany({ where: { status: 'HEALTHY' }, include: { nodes: true } })
+    for (const cluster of clusters) {
+      const spec = this.converge.spec(cluster)
+      const alive = await Promise.all(spec.nodes.map((n) => this.provisioner.isAlive(spec, n)))
+      if (alive.every(Boolean) && spec.nodes.length === cluster.nodeCount) continue
+      this.logger.warn(`cluster ${cluster.id}: ${alive.filter((a) => !a).length} node(s) down; converging`)
+      await this.jobs.enqueue(
+        'cluster.converge',
+        { accountId: cluster.accountId, clusterId: cluster.id },
+        { jobId: `heal-${cluster.id}-${cluster.generation}-${Math.floor(Date.now() / 10_000)}` },
+      )
+    }
+  }
+}

@@ -1,0 +1,21 @@
+import { Module } from '@nestjs/common'
+import path from 'node:path'
+import { Config, SecretBox } from '@quiver/common'
+import { ClusterConvergeHandler } from './cluster-converge.handler'
+import { ClustersController } from './clusters.controller'
+import { ClustersReconcileHandler } from './clusters-reconcile.handler'
+import { ClustersService } from './clusters.service'
+import { CLUSTER_PROVISIONER } from './provisioner/cluster-provisioner'
+import { LocalProvisioner } from './provisioner/local-provisioner'
+
+@Module({
+  controllers: [ClustersController],
+  providers: [
+    ClustersService,
+    ClusterConvergeHandler,
+    ClustersReconcileHandler,
+    { provide: CLUSTER_PROVISIONER, inject: [Config], useFactory: (config: Config) => new LocalProvisioner(path.resolve(config.QUIVER_DATA_DIR)) },
+  ],
+  exports: [ClustersService],
+})
+export class ClustersModule {}

@@ -1,0 +1,129 @@
+import { Injectable } from '@nestjs/common'
+import { randomBytes } from 'node:crypto'
+import { conflict, notFound, Page, pageArgs, PageQuery, SecretBox, toPage } from '@quiver/common'
+import { Cluster, ClusterNode, PrismaService } from '@quiver/database'
+import { JobQueue } from '../../jobs/job-queue'
+import { assertTransition, ClusterAction, ClusterStatus, STATUS_AFTER } from './cluster-state'
+import { CreateClusterDto, UpdateClusterDto } from './clusters.dto'
+import { QUIVER_VERSION } from './version'
+
+const DEFAULT_RESOURCES = { cpu: 1, memoryGb: 1, diskGb: 10 }
+const MULTI_NODE_TOPOLOGY =
+  'Each node runs as its own process with its own data. The endpoint is node 0, which holds every collection; ' +
+  'collections are not yet spread or replicated across the other nodes.'
+
+type ClusterWithNodes = Cluster & { nodes: ClusterNode[] }
+
+export function clusterView(c: ClusterWithNodes) {
+  const first = c.nodes.find((n) => n.ordinal === 0)
+  const serving = ['HEALTHY', 'UPDATING'].includes(c.status) && first?.port
+  return {
+    id: c.id,
+    accountId: c.accountId,
+    name: c.name,
+    status: c.status,
+    statusReason: c.statusReason,
+    nodes: c.nodeCount,
+    version: c.version,
+    resources: c.resources,
+    endpoint: serving ? { url: `http://127.0.0.1:${first.port}` } : null,
+    ...(c.nodeCount > 1 ? { topology: MULTI_NODE_TOPOLOGY } : {}),
+    createdAt: c.createdAt,
+    updatedAt: c.updatedAt,
+  }
+}
+export type ClusterView = ReturnType<typeof clusterView>
+
+@Injectable()
+export class ClustersService {
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly jobs: JobQueue,
+    private readonly secrets: SecretBox,
+  ) {}
+
+  async create(accountId: string, dto: CreateClusterDto): Promise<ClusterView> {
+    const signingKey = randomBytes(32).toString('base64url')
+    const cluster = await this.prisma.cluster
+      .create({
+        data: {
+          accountId,
+          name: dto.name,
+          nodeCount: dto.nodes ?? 1,
+          resources: { ...DEFAULT_RESOURCES, ...dto.resources },
+          version: QUIVER_VERSION,
+          signingKey: this.secrets.seal(signingKey),
+        },
+        include: { nodes: true },
+      })
+      .catch((error) => {
+        if ((error as { code?: string }).code === 'P2002') throw conflict(`A cluster named "${dto.name}" already exists in this account`)
+        throw error
+      })
+    await this.converge(cluster)
+    return clusterView(cluster)
+  }
+
+  async list(accountId: string, query: PageQuery): Promise<Page<ClusterView>> {
+    const args = pageArgs(query)
+    const rows = await this.prisma.cluster.findMany({ ...args, where: { ...args.where, accountId }, include: { nodes: true } })
+    return toPage(rows, query, clusterView)
+  }
+
+  async get(accountId: string, clusterId: string): Promise<ClusterView> {
+    return clusterView(await this.find(accountId, clusterId))
+  }
+
+  async update(accountId: string, clusterId: string, dto: UpdateClusterDto): Promise<ClusterView> {
+    const cluster = await this.find(accountId, clusterId)
+    const resources = dto.resources ? { ...(cluster.resources as object), ...dto.resources } : undefined
+    const reshaped =
+      (dto.nodes !== undefined && dto.nodes !== cluster.nodeCount) ||
+      (resources !== undefined && JSON.stringify(resources) !== JSON.stringify(cluster.resources))
+    if (!reshaped) {
+      if (dto.name !== undefined) assertTransition(cluster.status, 'rename')
+      const renamed = await this.prisma.cluster.update({ where: { id: cluster.id }, data: { name: dto.name }, include: { nodes: true } })
+      return clusterView(renamed)
+    }
+    return this.act(cluster, 'scale', { name: dto.name, nodeCount: dto.nodes, resources })
+  }
+
+  async apply(accountId: string, clusterId: string, action: Exclude<ClusterAction, 'rename' | 'scale'>): Promise<ClusterView> {
+    const cluster = await this.find(accountId, clusterId)
+    if (action === 'delete' && cluster.status === 'DELETING') return clusterView(cluster) // already on its way
+    return this.act(cluster, action, {}, action === 'restart')
+  }
+
+  /** Moves to the action's transitional status (only from the status we read) and enqueues the work. */
+  private async act(
+    cluster: ClusterWithNodes,
+    action: Exclude<ClusterAction, 'rename'>,
+    changes: { name?: string; nodeCount?: number; resources?: object },
+    restart = false,
+  ): Promise<ClusterView> {
+    assertTransition(cluster.status, action)
+    const status: ClusterStatus = STATUS_AFTER[action]
+    const moved = await this.prisma.cluster.updateMany({
+      where: { id: cluster.id, accountId: cluster.accountId, status: cluster.status, generation: cluster.generation },
+      data: { ...changes, status, statusReason: null, generation: { increment: 1 } },
+    })
+    if (moved.count !== 1) throw conflict('The cluster changed meanwhile; reload it and try again')
+    const updated = await this.find(cluster.accountId, cluster.id)
+    await this.converge(updated, restart)
+    return clusterView(updated)
+  }
+
+  private async converge(cluster: Cluster, restart = false) {
+    await this.jobs.enqueue(
+      'cluster.converge',
+      { accountId: cluster.accountId, clusterId: cluster.id, restart },
+      { jobId: `converge-${cluster.id}-${cluster.generation}` },
+    )
+  }
+
+  private async find(accountId: string, clusterId: string): Promise<ClusterWithNodes> {
+    const cluster = await this.prisma.cluster.findFirst({ where: { id: clusterId, accountId }, include: { nodes: true } })
+    if (!cluster) throw notFound('Cluster')
+    return cluster
+  }
+}
