@@ -111,6 +111,23 @@ describe('bad input', () => {
   })
 })
 
+describe('rate limit per client address', () => {
+  it('answers 429 once one address spent its budget, whatever the e-mails', async () => {
+    const limited = await startControlPlane({ LOGIN_MAX_ATTEMPTS_PER_IP: '3', LOGIN_MAX_ATTEMPTS_PER_EMAIL: '100' })
+    try {
+      for (let i = 0; i < 3; i++) {
+        const res = await limited.http.post('/api/v1/auth/login', { email: `u${i}@example.com`, password: 'whatever it is' })
+        assert.equal(res.status, 401)
+      }
+      const res = await limited.http.post('/api/v1/auth/login', { email: 'fresh@example.com', password: 'whatever it is' })
+      assert.equal(res.status, 429)
+      assert.ok(Number(res.headers.get('retry-after')) > 0)
+    } finally {
+      await limited.close()
+    }
+  })
+})
+
 describe('sign-up disabled', () => {
   it('refuses sign-up with 403 when SIGNUP_ENABLED=false', async () => {
     const closed = await startControlPlane({ SIGNUP_ENABLED: 'false' })

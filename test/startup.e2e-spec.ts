@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict'
-import { spawn } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -7,27 +6,10 @@ import path from 'node:path'
 import { describe, it } from 'node:test'
 import pg from 'pg'
 import { defaultPaths, Migrator } from '@quiver/database'
+import { clearRedisPrefix, CONTROL_PLANE_MAIN, spawnNode } from './support/processes'
 
 const ROOT = path.resolve(__dirname, '../..')
-const MAIN = path.join(ROOT, 'dist/apps/control-plane/src/main.js')
 const SERVER = 'postgresql://postgres@127.0.0.1:5432'
-
-function run(env: Record<string, string>, until: RegExp, timeoutMs = 30_000) {
-  const child = spawn(process.execPath, [MAIN], { env: { ...process.env, LOG_LEVEL: 'info', ...env }, stdio: 'pipe' })
-  let output = ''
-  const done = new Promise<{ output: string; code: number | null; match?: RegExpMatchArray }>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`timed out; output:\n${output}`)), timeoutMs)
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString()
-      const match = output.match(until)
-      if (match) clearTimeout(timer), resolve({ output, code: null, match })
-    }
-    child.stdout.on('data', onData)
-    child.stderr.on('data', onData)
-    child.on('exit', (code) => (clearTimeout(timer), resolve({ output, code })))
-  })
-  return { child, done }
-}
 
 async function dropDatabase(name: string) {
   const client = new pg.Client({ connectionString: `${SERVER}/postgres` })
@@ -39,12 +21,10 @@ async function dropDatabase(name: string) {
 describe('start-up', () => {
   it('creates a missing database, applies the migrations and serves', async () => {
     const name = `quiver_test_startup_${randomBytes(4).toString('hex')}`
-    const { child, done } = run(
-      { DATABASE_URL: `${SERVER}/${name}`, PORT: '0', REDIS_PREFIX: name },
-      /control plane listening on (http:\/\/[^\s"]+)/,
-    )
+    const api = spawnNode(CONTROL_PLANE_MAIN, { DATABASE_URL: `${SERVER}/${name}`, PORT: '0', REDIS_PREFIX: name, QUIVER_DATA_DIR: `/tmp/${name}` })
     try {
-      const { match, output } = await done
+      const { match } = await api.waitFor(/control plane listening on (http:\/\/[^\s"]+)/)
+      const output = api.output()
       assert.ok(match, output)
       assert.match(output, /created database/)
       assert.match(output, /applied migrations: \d+_init/)
@@ -52,16 +32,17 @@ describe('start-up', () => {
       assert.equal(ready.status, 200)
       assert.deepEqual(await ready.json(), { status: 'ok', database: 'ok', redis: 'ok' })
     } finally {
-      child.kill('SIGTERM')
-      await new Promise((r) => child.once('exit', r))
+      await api.stop()
       await dropDatabase(name)
+      await clearRedisPrefix(name)
     }
   })
 
   for (const [variable, value] of [['PORT', 'eighty'], ['DATABASE_URL', 'mysql://x/y'], ['SIGNUP_ENABLED', 'maybe']]) {
     it(`stops with a message naming ${variable} when it is invalid`, async () => {
-      const { done } = run({ [variable]: value }, /$^/)
-      const { code, output } = await done
+      const api = spawnNode(CONTROL_PLANE_MAIN, { [variable]: value })
+      const { code } = await api.waitFor(/listening/)
+      const output = api.output()
       assert.equal(code, 1)
       assert.match(output, new RegExp(`${variable}=`))
       assert.doesNotMatch(output, /listening/)

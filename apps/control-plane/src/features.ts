@@ -1,5 +1,6 @@
 import { AccountsModule } from './modules/accounts/accounts.module'
 import { ClustersModule } from './modules/clusters/clusters.module'
+import { PaymentInformationModule } from './modules/payment-information/payment-information.module'
 import { AuthModule } from './modules/auth/auth.module'
 import { InvitesModule } from './modules/invites/invites.module'
 import { ManagementKeysModule } from './modules/management-keys/management-keys.module'
@@ -19,4 +20,5 @@ export const FEATURE_MODULES = [
   InvitesModule,
   ManagementKeysModule,
   ClustersModule,
+  PaymentInformationModule,
 ]
