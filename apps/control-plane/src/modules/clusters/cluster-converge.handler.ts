@@ -4,7 +4,7 @@ import { SecretBox } from '@quiver/common'
 import { Cluster, ClusterNode, PrismaService } from '@quiver/database'
 import { HandlesJob, JobHandler } from '../../jobs/job-handler'
 import { JobPayloads } from '../../jobs/jobs'
-import { CLUSTER_PROVISIONER, ClusterProvisioner, ClusterSpec } from './provisioner/cluster-provisioner'
+import { CLUSTER_PROVISIONER, ClusterProvisioner, ClusterSpec } from '@quiver/provisioner'
 
 type ClusterWithNodes = Cluster & { nodes: ClusterNode[] }
 

@@ -3,7 +3,7 @@ import { PrismaService } from '@quiver/database'
 import { HandlesJob, JobHandler } from '../../jobs/job-handler'
 import { JobQueue } from '../../jobs/job-queue'
 import { ClusterConvergeHandler } from './cluster-converge.handler'
-import { CLUSTER_PROVISIONER, ClusterProvisioner } from './provisioner/cluster-provisioner'
+import { CLUSTER_PROVISIONER, ClusterProvisioner } from '@quiver/provisioner'
 
 /** Desired state (PostgreSQL) against what runs: a healthy cluster with a dead node is converged again. */
 @Injectable()

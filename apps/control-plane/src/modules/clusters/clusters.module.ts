@@ -5,8 +5,7 @@ import { ClusterConvergeHandler } from './cluster-converge.handler'
 import { ClustersController } from './clusters.controller'
 import { ClustersReconcileHandler } from './clusters-reconcile.handler'
 import { ClustersService } from './clusters.service'
-import { CLUSTER_PROVISIONER } from './provisioner/cluster-provisioner'
-import { LocalProvisioner } from './provisioner/local-provisioner'
+import { CLUSTER_PROVISIONER, LocalProvisioner } from '@quiver/provisioner'
 
 @Module({
   controllers: [ClustersController],

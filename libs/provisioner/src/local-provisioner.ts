@@ -5,7 +5,7 @@ import path from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { ClusterProvisioner, ClusterSpec, NodeRecord, ProvisioningError, RunningNode } from './cluster-provisioner'
 
-const NODE_ENTRY = path.resolve(__dirname, '../../../../../node/src/main.js') // dist/apps/node/src/main.js
+const NODE_ENTRY = path.resolve(__dirname, '../../../apps/node/src/main.js') // from dist/libs/provisioner/src
 const READY_TIMEOUT_MS = 30_000
 const STOP_TIMEOUT_MS = 15_000
 const HOST = '127.0.0.1'

@@ -1,0 +1,2 @@
+export * from './cluster-provisioner'
+export * from './local-provisioner'
