@@ -19,10 +19,10 @@ describe('the route walk: deny by default', () => {
     assert.deepEqual(undeclared, [])
   })
 
-  it('only the health endpoints, sign-up and login are public', () => {
+  it("only the health endpoints, sign-up, login and the agent's bootstrap exchange are public", () => {
     const publicRoutes = registeredRoutes(cp.app).filter((r) => r.access?.kind === 'public').map((r) => `${r.method} ${r.path}`)
     assert.deepEqual(publicRoutes.sort(), [
-      'GET /healthz', 'GET /metrics', 'GET /readyz', 'POST /api/v1/auth/login', 'POST /api/v1/auth/signup',
+      'GET /healthz', 'GET /metrics', 'GET /readyz', 'POST /api/v1/agent/register', 'POST /api/v1/auth/login', 'POST /api/v1/auth/signup',
     ])
   })
 

@@ -4,6 +4,7 @@ import path from 'node:path'
 import { Config, SecretBox } from '@quiver/common'
 import { PrismaService } from '@quiver/database'
 import { AccountAccessService } from './auth/account-access.service'
+import { AgentAuthenticator } from './auth/agent.auth'
 import { ManagementKeyAuthenticator } from './auth/management-keys.auth'
 import { SessionsService } from './auth/sessions.service'
 import { ManagementKeyStrategy, SessionStrategy } from './auth/strategies'
@@ -24,6 +25,7 @@ export class CoreModule {
       Mailer,
       SessionsService,
       AccountAccessService,
+      AgentAuthenticator,
     ]
     return {
       module: CoreModule,

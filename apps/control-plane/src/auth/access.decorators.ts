@@ -10,12 +10,15 @@ export type RouteAccess =
   | { kind: 'member' } // any member (or key) of the account in the path
   | { kind: 'owner' } // the Owner of the account in the path
   | { kind: 'permission'; permissions: Permission[] } // all of these, in the account in the path
+  | { kind: 'agent' } // a hybrid-cloud agent, by the credential it got for its bootstrap token
 
 export const ROUTE_ACCESS = 'quiver:route-access'
 
 function declare(access: RouteAccess, describe: string) {
   const decorators = [SetMetadata(ROUTE_ACCESS, access), ApiExtension('x-quiver-access', describe)]
-  if (access.kind !== 'public') {
+  if (access.kind === 'agent') {
+    decorators.push(ApiBearerAuth('agent'), ApiUnauthorizedResponse({ description: 'Missing or revoked agent credential' }))
+  } else if (access.kind !== 'public') {
     decorators.push(ApiBearerAuth('session'), ApiUnauthorizedResponse({ description: 'Missing or invalid credentials' }))
     if (access.kind !== 'session') decorators.push(ApiSecurity('managementKey'))
   }
@@ -36,5 +39,6 @@ export const Authenticated = () => declare({ kind: 'authenticated' }, 'any sessi
 export const SessionOnly = () => declare({ kind: 'session' }, 'a user session')
 export const AccountMember = () => declare({ kind: 'member' }, 'any member of the account')
 export const AccountOwner = () => declare({ kind: 'owner' }, 'the Owner of the account')
+export const AgentOnly = () => declare({ kind: 'agent' }, 'a hybrid-cloud agent')
 export const RequirePermission = (...permissions: [Permission, ...Permission[]]) =>
   declare({ kind: 'permission', permissions }, permissions.join(' and '))

@@ -6,6 +6,7 @@ import { forbidden, notFound, unauthorized } from '@quiver/common'
 import { missingPermissions, Permission } from '@quiver/permissions'
 import { ROUTE_ACCESS, RouteAccess } from './access.decorators'
 import { AccountAccessService } from './account-access.service'
+import { AgentAuthenticator } from './agent.auth'
 import { Principal } from './principal'
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
@@ -21,6 +22,7 @@ export class AccessGuard extends AuthGuard(['session', 'management-key']) {
   constructor(
     private readonly reflector: Reflector,
     private readonly accountAccess: AccountAccessService,
+    private readonly agents: AgentAuthenticator,
   ) {
     super()
   }
@@ -32,6 +34,7 @@ export class AccessGuard extends AuthGuard(['session', 'management-key']) {
     ])
     if (!access) throw forbidden('This route declares no access rule') // deny by default
     if (access.kind === 'public') return true
+    if (access.kind === 'agent') return this.authenticateAgent(context.switchToHttp().getRequest<FastifyRequest>())
 
     await super.canActivate(context)
     const request = context.switchToHttp().getRequest<FastifyRequest>()
@@ -57,6 +60,14 @@ export class AccessGuard extends AuthGuard(['session', 'management-key']) {
       const missing = missingPermissions(resolved.permissions, access.permissions)
       if (missing.length) throw forbidden(`Missing permissions: ${missing.join(', ')}`, missing)
     }
+    return true
+  }
+
+  private async authenticateAgent(request: FastifyRequest): Promise<boolean> {
+    const credential = /^Bearer\s+(qva_\S+)\s*$/i.exec(request.headers.authorization ?? '')?.[1]
+    const agent = credential ? await this.agents.authenticate(credential) : null
+    if (!agent) throw unauthorized('Missing or revoked agent credential')
+    request.agent = agent
     return true
   }
 

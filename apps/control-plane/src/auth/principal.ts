@@ -14,12 +14,25 @@ export interface AccountAccess {
   isOwner: boolean
 }
 
+/** The hybrid-cloud environment whose agent is calling. */
+export interface AgentIdentity {
+  environmentId: string
+  accountId: string
+}
+
 declare module 'fastify' {
   interface FastifyRequest {
     user?: Principal
     accountAccess?: AccountAccess
+    agent?: AgentIdentity
   }
 }
+
+export const CurrentAgent = createParamDecorator((_: unknown, ctx: ExecutionContext): AgentIdentity => {
+  const agent = ctx.switchToHttp().getRequest<FastifyRequest>().agent
+  if (!agent) throw new Error('CurrentAgent on a route that is not @AgentOnly')
+  return agent
+})
 
 export const CurrentPrincipal = createParamDecorator((_: unknown, ctx: ExecutionContext): Principal => {
   const principal = ctx.switchToHttp().getRequest<FastifyRequest>().user

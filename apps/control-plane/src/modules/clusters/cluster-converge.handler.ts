@@ -58,7 +58,7 @@ export class ClusterConvergeHandler implements JobHandler<'cluster.converge'> {
 
   private async converge(accountId: string, clusterId: string, restart: boolean): Promise<void> {
     const cluster = await this.prisma.cluster.findFirst({ where: { id: clusterId, accountId }, include: { nodes: true } })
-    if (!cluster) return // deleted meanwhile
+    if (!cluster || cluster.environmentId) return // deleted meanwhile, or an agent's to run
     const spec = this.spec(cluster)
     const settle = (data: { status: 'HEALTHY' | 'SUSPENDED' }) =>
       // only the generation this job converged to: a change made meanwhile has its own job
@@ -90,8 +90,8 @@ export class ClusterConvergeHandler implements JobHandler<'cluster.converge'> {
         for (const node of running) {
           await this.prisma.clusterNode.upsert({
             where: { clusterId_ordinal: { clusterId: cluster.id, ordinal: node.ordinal } },
-            create: { clusterId: cluster.id, ordinal: node.ordinal, port: node.port, pid: node.pid, startedAt: new Date() },
-            update: { port: node.port, pid: node.pid },
+            create: { clusterId: cluster.id, ordinal: node.ordinal, port: node.port, pid: node.pid, url: node.url, startedAt: new Date() },
+            update: { port: node.port, pid: node.pid, url: node.url },
           })
         }
         await settle({ status: 'HEALTHY' })

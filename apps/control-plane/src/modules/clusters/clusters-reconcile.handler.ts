@@ -19,7 +19,7 @@ export class ClustersReconcileHandler implements JobHandler<'clusters.reconcile'
   ) {}
 
   async handle(): Promise<void> {
-    const clusters = await this.prisma.cluster.findMany({ where: { status: 'HEALTHY' }, include: { nodes: true } })
+    const clusters = await this.prisma.cluster.findMany({ where: { status: 'HEALTHY', environmentId: null }, include: { nodes: true } })
     for (const cluster of clusters) {
       const spec = this.converge.spec(cluster)
       const alive = await Promise.all(spec.nodes.map((n) => this.provisioner.isAlive(spec, n)))

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger'
 import { Transform, Type } from 'class-transformer'
-import { IsInt, IsNotEmpty, IsNumber, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator'
+import { IsInt, IsNotEmpty, IsNumber, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator'
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value)
 
@@ -31,6 +31,10 @@ export class CreateClusterDto {
   @ApiPropertyOptional({ type: ClusterResourcesDto })
   @IsOptional() @ValidateNested() @Type(() => ClusterResourcesDto)
   resources?: ClusterResourcesDto
+
+  @ApiPropertyOptional({ format: 'uuid', description: "run it in this hybrid cloud environment, by the environment's agent" })
+  @IsOptional() @IsUUID()
+  environmentId?: string
 }
 
 export class UpdateClusterDto {

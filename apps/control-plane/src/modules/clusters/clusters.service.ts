@@ -16,7 +16,7 @@ type ClusterWithNodes = Cluster & { nodes: ClusterNode[] }
 
 export function clusterView(c: ClusterWithNodes) {
   const first = c.nodes.find((n) => n.ordinal === 0)
-  const serving = ['HEALTHY', 'UPDATING'].includes(c.status) && first?.port
+  const serving = ['HEALTHY', 'UPDATING'].includes(c.status) && first?.url
   return {
     id: c.id,
     accountId: c.accountId,
@@ -26,7 +26,8 @@ export function clusterView(c: ClusterWithNodes) {
     nodes: c.nodeCount,
     version: c.version,
     resources: c.resources,
-    endpoint: serving ? { url: `http://127.0.0.1:${first.port}` } : null,
+    endpoint: serving ? { url: first.url } : null,
+    environmentId: c.environmentId,
     ...(c.nodeCount > 1 ? { topology: MULTI_NODE_TOPOLOGY } : {}),
     createdAt: c.createdAt,
     updatedAt: c.updatedAt,
@@ -43,6 +44,10 @@ export class ClustersService {
   ) {}
 
   async create(accountId: string, dto: CreateClusterDto): Promise<ClusterView> {
+    if (dto.environmentId) {
+      const environment = await this.prisma.hybridCloudEnvironment.findFirst({ where: { id: dto.environmentId, accountId } })
+      if (!environment) throw notFound('Hybrid cloud environment')
+    }
     const signingKey = randomBytes(32).toString('base64url')
     const cluster = await this.prisma.cluster
       .create({
@@ -53,6 +58,7 @@ export class ClustersService {
           resources: { ...DEFAULT_RESOURCES, ...dto.resources },
           version: QUIVER_VERSION,
           signingKey: this.secrets.seal(signingKey),
+          environmentId: dto.environmentId,
         },
         include: { nodes: true },
       })
@@ -113,7 +119,9 @@ export class ClustersService {
     return clusterView(updated)
   }
 
+  /** Clusters in a hybrid cloud environment are converged by its agent, which pulls their desired state. */
   private async converge(cluster: Cluster, restart = false) {
+    if (cluster.environmentId) return
     await this.jobs.enqueue(
       'cluster.converge',
       { accountId: cluster.accountId, clusterId: cluster.id, restart },

@@ -1,0 +1,62 @@
+import { Injectable } from '@nestjs/common'
+import { notFound, SecretBox } from '@quiver/common'
+import { PrismaService } from '@quiver/database'
+import { AgentIdentity } from '../../auth/principal'
+import { AgentReportDto } from './hybrid-cloud.dto'
+
+/** What an agent pulls (the desired clusters of its environment) and pushes (what runs). */
+@Injectable()
+export class AgentSyncService {
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly secrets: SecretBox,
+  ) {}
+
+  async desired(agent: AgentIdentity) {
+    const clusters = await this.prisma.cluster.findMany({
+      where: { accountId: agent.accountId, environmentId: agent.environmentId },
+      orderBy: { createdAt: 'asc' },
+    })
+    return {
+      environmentId: agent.environmentId,
+      clusters: clusters.map((c) => ({
+        id: c.id,
+        status: c.status,
+        generation: c.generation,
+        nodeCount: c.nodeCount,
+        signingKey: this.secrets.open(c.signingKey),
+        previousSigningKey: c.previousSigningKey ? this.secrets.open(c.previousSigningKey) : null,
+      })),
+    }
+  }
+
+  async report(agent: AgentIdentity, clusterId: string, report: AgentReportDto): Promise<void> {
+    const cluster = await this.prisma.cluster.findFirst({
+      where: { id: clusterId, accountId: agent.accountId, environmentId: agent.environmentId },
+    })
+    if (!cluster) throw notFound('Cluster')
+    const current = { id: cluster.id, generation: report.generation }
+    switch (report.state) {
+      case 'DESTROYED':
+        await this.prisma.cluster.deleteMany({ where: { ...current, status: 'DELETING' } })
+        return
+      case 'FAILED':
+        await this.prisma.cluster.updateMany({ where: current, data: { status: 'FAILED', statusReason: report.reason ?? 'the agent could not run the cluster' } })
+        return
+      case 'STOPPED':
+        await this.prisma.cluster.updateMany({ where: { ...current, status: 'SUSPENDING' }, data: { status: 'SUSPENDED', statusReason: null } })
+        return
+      case 'RUNNING':
+        await this.prisma.$transaction([
+          this.prisma.clusterNode.deleteMany({ where: { clusterId } }),
+          this.prisma.clusterNode.createMany({
+            data: report.nodes.map((n) => ({ clusterId, ordinal: n.ordinal, port: n.port, url: n.url, startedAt: new Date() })),
+          }),
+          this.prisma.cluster.updateMany({
+            where: { ...current, status: { in: ['CREATING', 'UPDATING', 'HEALTHY', 'FAILED'] } },
+            data: { status: 'HEALTHY', statusReason: null },
+          }),
+        ])
+    }
+  }
+}

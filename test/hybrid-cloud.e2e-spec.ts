@@ -1,0 +1,117 @@
+import assert from 'node:assert/strict'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { after, before, describe, it } from 'node:test'
+import { setTimeout as sleep } from 'node:timers/promises'
+import { startControlPlane, TestControlPlane } from './support/control-plane'
+import { createKey, createRole } from './support/iam'
+import { spawnNode, Spawned } from './support/processes'
+import { signUp, TestUser } from './support/users'
+
+const AGENT_MAIN = path.resolve(__dirname, '../apps/agent/src/main.js')
+
+let cp: TestControlPlane
+const dataDirs: string[] = []
+const agents: Spawned[] = []
+before(async () => {
+  cp = await startControlPlane({ AGENT_SILENCE_SECONDS: '2' })
+})
+after(async () => {
+  for (const agent of agents) await agent.stop()
+  await cp.close()
+  for (const dir of dataDirs) rmSync(dir, { recursive: true, force: true })
+})
+
+function startAgent(env: Record<string, string>, dataDir?: string) {
+  const dir = dataDir ?? mkdtempSync(path.join(tmpdir(), 'quiver-agent-'))
+  if (!dataDir) dataDirs.push(dir)
+  const agent = spawnNode(AGENT_MAIN, { QUIVER_AGENT_CONTROL_PLANE_URL: cp.url, QUIVER_AGENT_DATA_DIR: dir, QUIVER_AGENT_HEARTBEAT_MS: '300', ...env })
+  agents.push(agent)
+  return { agent, dir }
+}
+
+async function waitForStatus(owner: TestUser, environmentId: string, status: string, timeoutMs = 15_000) {
+  const deadline = Date.now() + timeoutMs
+  let last
+  while (Date.now() < deadline) {
+    last = await cp.http.get(`/api/v1/accounts/${owner.accountId}/hybrid-cloud-environments/${environmentId}`, { token: owner.token })
+    if (last.body.status === status) return last.body
+    await sleep(200)
+  }
+  throw new Error(`environment never became ${status}: ${JSON.stringify(last?.body)}`)
+}
+
+describe('hybrid cloud environments', () => {
+  it('creates an environment with a bootstrap token shown once and the command that starts an agent', async () => {
+    const owner = await signUp(cp.http)
+    const path_ = `/api/v1/accounts/${owner.accountId}/hybrid-cloud-environments`
+    const created = await cp.http.post(path_, { name: 'frankfurt' }, { token: owner.token })
+    assert.equal(created.status, 201)
+    assert.equal(created.body.status, 'PENDING')
+    assert.match(created.body.bootstrapToken, /^qvb_/)
+    assert.ok(created.body.agentCommand.includes(`QUIVER_AGENT_BOOTSTRAP_TOKEN=${created.body.bootstrapToken}`))
+    assert.ok(created.body.agentCommand.includes('npm run start:agent'))
+    const listed = await cp.http.get(path_, { token: owner.token })
+    assert.equal(listed.body.items[0].bootstrapToken, undefined)
+    const row = await cp.prisma.hybridCloudEnvironment.findUniqueOrThrow({ where: { id: created.body.id } })
+    assert.notEqual(row.bootstrapTokenHash, created.body.bootstrapToken)
+    assert.equal((await cp.http.patch(`${path_}/${created.body.id}`, { name: 'fra-1' }, { token: owner.token })).body.name, 'fra-1')
+    assert.equal((await cp.http.post(path_, { name: 'fra-1' }, { token: owner.token })).status, 409)
+  })
+
+  it('an agent exchanges the bootstrap token once, shows CONNECTED, then DISCONNECTED when it stops', async () => {
+    const owner = await signUp(cp.http)
+    const created = await cp.http.post(`/api/v1/accounts/${owner.accountId}/hybrid-cloud-environments`, { name: 'edge' }, { token: owner.token })
+    const { agent, dir } = startAgent({ QUIVER_AGENT_BOOTSTRAP_TOKEN: created.body.bootstrapToken })
+    await agent.waitFor(/registered with environment/)
+    const connected = await waitForStatus(owner, created.body.id, 'CONNECTED')
+    assert.ok(connected.lastSeenAt)
+    // the bootstrap token stopped working
+    const reuse = await cp.http.post('/api/v1/agent/register', { bootstrapToken: created.body.bootstrapToken })
+    assert.equal(reuse.status, 401)
+    await agent.stop()
+    await waitForStatus(owner, created.body.id, 'DISCONNECTED')
+    // a restart needs no bootstrap token: the agent kept its own credential
+    const again = startAgent({}, dir)
+    await again.agent.waitFor(/agent started/)
+    await waitForStatus(owner, created.body.id, 'CONNECTED')
+    await again.agent.stop()
+  })
+
+  it('an agent whose environment was deleted is refused (401) and exits', async () => {
+    const owner = await signUp(cp.http)
+    const created = await cp.http.post(`/api/v1/accounts/${owner.accountId}/hybrid-cloud-environments`, { name: 'doomed' }, { token: owner.token })
+    const { agent } = startAgent({ QUIVER_AGENT_BOOTSTRAP_TOKEN: created.body.bootstrapToken })
+    await waitForStatus(owner, created.body.id, 'CONNECTED')
+    assert.equal((await cp.http.delete(`/api/v1/accounts/${owner.accountId}/hybrid-cloud-environments/${created.body.id}`, { token: owner.token })).status, 204)
+    const { code } = await agent.waitFor(/$^/, 10_000)
+    assert.equal(code, 3)
+    assert.match(agent.output(), /refused this agent/)
+  })
+
+  it('refuses agent calls without a valid credential, and bad bootstrap tokens', async () => {
+    assert.equal((await cp.http.post('/api/v1/agent/heartbeat', {})).status, 401)
+    assert.equal((await cp.http.post('/api/v1/agent/heartbeat', {}, { token: 'qva_forged' })).status, 401)
+    assert.equal((await cp.http.post('/api/v1/agent/register', { bootstrapToken: `qvb_${'a'.repeat(43)}` })).status, 401)
+    assert.equal((await cp.http.post('/api/v1/agent/register', { bootstrapToken: 'nope' })).status, 400)
+  })
+
+  it('opens each route to exactly its permission', async () => {
+    const owner = await signUp(cp.http)
+    const base = `/api/v1/accounts/${owner.accountId}/hybrid-cloud-environments`
+    const key = async (p: string) => (await createKey(cp.http, owner, [(await createRole(cp.http, owner, [p])).id])).key
+    const reader = await key('read:hybrid_cloud_environments')
+    const writer = await key('write:hybrid_cloud_environments')
+    const deleter = await key('delete:hybrid_cloud_environments')
+    assert.equal((await cp.http.post(base, { name: 'r' }, { apikey: reader })).status, 403)
+    const made = await cp.http.post(base, { name: 'w' }, { apikey: writer })
+    assert.equal(made.status, 201)
+    assert.equal((await cp.http.get(base, { apikey: reader })).status, 200)
+    assert.equal((await cp.http.get(base, { apikey: deleter })).status, 403)
+    assert.equal((await cp.http.delete(`${base}/${made.body.id}`, { apikey: writer })).status, 403)
+    assert.equal((await cp.http.delete(`${base}/${made.body.id}`, { apikey: deleter })).status, 204)
+    const stranger = await signUp(cp.http)
+    assert.equal((await cp.http.get(base, { token: stranger.token })).status, 404)
+  })
+})
