@@ -2,6 +2,7 @@ import { AccountsModule } from './modules/accounts/accounts.module'
 import { ClustersModule } from './modules/clusters/clusters.module'
 import { PaymentInformationModule } from './modules/payment-information/payment-information.module'
 import { HybridCloudModule } from './modules/hybrid-cloud/hybrid-cloud.module'
+import { ClusterAccessModule } from './modules/cluster-access/cluster-access.module'
 import { AuthModule } from './modules/auth/auth.module'
 import { InvitesModule } from './modules/invites/invites.module'
 import { ManagementKeysModule } from './modules/management-keys/management-keys.module'
@@ -21,6 +22,7 @@ export const FEATURE_MODULES = [
   InvitesModule,
   ManagementKeysModule,
   ClustersModule,
+  ClusterAccessModule,
   PaymentInformationModule,
   HybridCloudModule,
 ]

@@ -4,13 +4,15 @@ export interface JobPayloads {
   'invite.email': { accountId: string; inviteId: string; acceptUrl: string }
   /** Brings a cluster's nodes to its desired state (create, scale, restart, suspend, resume, delete). */
   'cluster.converge': { accountId: string; clusterId: string; restart?: boolean }
+  /** Sends a cluster's revoked database API keys to every node (retried while a node is down). */
+  'cluster.push-revocations': { accountId: string; clusterId: string }
   /** Repeating: finds nodes that died or should not exist, and converges their clusters. */
   'clusters.reconcile': Record<string, never>
 }
 
 export type JobName = keyof JobPayloads
 
-export const JOB_NAMES = ['invite.email', 'cluster.converge', 'clusters.reconcile'] as const satisfies readonly JobName[]
+export const JOB_NAMES = ['invite.email', 'cluster.converge', 'cluster.push-revocations', 'clusters.reconcile'] as const satisfies readonly JobName[]
 // a job added to JobPayloads but not to JOB_NAMES fails to compile here
 const everyJobListed: Exclude<JobName, (typeof JOB_NAMES)[number]> extends never ? true : never = true
 void everyJobListed

@@ -3,6 +3,7 @@ import type { Job } from 'bullmq'
 import { SecretBox } from '@quiver/common'
 import { Cluster, ClusterNode, PrismaService } from '@quiver/database'
 import { HandlesJob, JobHandler } from '../../jobs/job-handler'
+import { JobQueue } from '../../jobs/job-queue'
 import { JobPayloads } from '../../jobs/jobs'
 import { CLUSTER_PROVISIONER, ClusterProvisioner, ClusterSpec } from '@quiver/provisioner'
 
@@ -22,6 +23,7 @@ export class ClusterConvergeHandler implements JobHandler<'cluster.converge'> {
   constructor(
     private readonly prisma: PrismaService,
     private readonly secrets: SecretBox,
+    private readonly jobs: JobQueue,
     @Inject(CLUSTER_PROVISIONER) private readonly provisioner: ClusterProvisioner,
   ) {}
 
@@ -95,6 +97,8 @@ export class ClusterConvergeHandler implements JobHandler<'cluster.converge'> {
           })
         }
         await settle({ status: 'HEALTHY' })
+        // a node started from scratch or restarted learns the revoked keys again
+        await this.jobs.enqueue('cluster.push-revocations', { accountId, clusterId: cluster.id })
       }
     }
   }

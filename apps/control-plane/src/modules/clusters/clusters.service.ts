@@ -129,6 +129,16 @@ export class ClustersService {
     )
   }
 
+  /** What minting tokens and talking to the nodes need: the signing key and every node's address. */
+  async connection(accountId: string, clusterId: string) {
+    const cluster = await this.find(accountId, clusterId)
+    return {
+      cluster: clusterView(cluster),
+      signingKey: this.secrets.open(cluster.signingKey),
+      nodeUrls: cluster.nodes.filter((n) => n.url).sort((a, b) => a.ordinal - b.ordinal).map((n) => n.url!),
+    }
+  }
+
   private async find(accountId: string, clusterId: string): Promise<ClusterWithNodes> {
     const cluster = await this.prisma.cluster.findFirst({ where: { id: clusterId, accountId }, include: { nodes: true } })
     if (!cluster) throw notFound('Cluster')
