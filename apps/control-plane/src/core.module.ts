@@ -5,6 +5,7 @@ import { Config, SecretBox } from '@quiver/common'
 import { PrismaService } from '@quiver/database'
 import { AccountAccessService } from './auth/account-access.service'
 import { AgentAuthenticator } from './auth/agent.auth'
+import { AuthEpoch } from './auth/auth-epoch'
 import { ManagementKeyAuthenticator } from './auth/management-keys.auth'
 import { SessionsService } from './auth/sessions.service'
 import { ManagementKeyStrategy, SessionStrategy } from './auth/strategies'
@@ -26,6 +27,7 @@ export class CoreModule {
       SessionsService,
       AccountAccessService,
       AgentAuthenticator,
+      AuthEpoch,
     ]
     return {
       module: CoreModule,

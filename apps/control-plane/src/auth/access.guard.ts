@@ -7,6 +7,7 @@ import { missingPermissions, Permission } from '@quiver/permissions'
 import { ROUTE_ACCESS, RouteAccess } from './access.decorators'
 import { AccountAccessService } from './account-access.service'
 import { AgentAuthenticator } from './agent.auth'
+import { AuthEpoch } from './auth-epoch'
 import { Principal } from './principal'
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
@@ -23,6 +24,7 @@ export class AccessGuard extends AuthGuard(['session', 'management-key']) {
     private readonly reflector: Reflector,
     private readonly accountAccess: AccountAccessService,
     private readonly agents: AgentAuthenticator,
+    private readonly epoch: AuthEpoch,
   ) {
     super()
   }
@@ -36,8 +38,9 @@ export class AccessGuard extends AuthGuard(['session', 'management-key']) {
     if (access.kind === 'public') return true
     if (access.kind === 'agent') return this.authenticateAgent(context.switchToHttp().getRequest<FastifyRequest>())
 
-    await super.canActivate(context)
     const request = context.switchToHttp().getRequest<FastifyRequest>()
+    request.authEpoch = await this.epoch.current()
+    await super.canActivate(context)
     const principal = request.user!
     if (access.kind === 'authenticated') return true
     if (access.kind === 'session') {
@@ -48,7 +51,7 @@ export class AccessGuard extends AuthGuard(['session', 'management-key']) {
     const accountId = (request.params as Record<string, string | undefined>).accountId
     if (accountId === undefined) return this.checkOutsideAccount(principal, access)
     if (!UUID.test(accountId)) throw notFound('Account')
-    const resolved = await this.accountAccess.resolve(principal, accountId)
+    const resolved = await this.accountAccess.resolve(principal, accountId, request.authEpoch)
     if (!resolved) throw notFound('Account')
     request.accountAccess = resolved
 

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common'
 import { PrismaService } from '@quiver/database'
 import { builtInRole, effectivePermissions, Permission } from '@quiver/permissions'
+import { BoundedCache } from './auth-epoch'
 import { AccountAccess, Principal } from './principal'
 
 interface StoredRole {
@@ -19,9 +20,22 @@ export function rolePermissions(role: StoredRole): readonly string[] {
 /** Resolves what a principal may do in an account; null when it is not a member (→ 404). */
 @Injectable()
 export class AccountAccessService {
+  private readonly cache = new BoundedCache<{ access: AccountAccess | null; epoch: string }>(50_000)
+
   constructor(private readonly prisma: PrismaService) {}
 
-  async resolve(principal: Principal, accountId: string): Promise<AccountAccess | null> {
+  /** Cached per principal and account until the AuthEpoch moves. */
+  async resolve(principal: Principal, accountId: string, epoch: string): Promise<AccountAccess | null> {
+    const who = principal.kind === 'user' ? `u:${principal.userId}:${principal.sessionId}` : `k:${principal.keyId}`
+    const key = `${who}:${accountId}`
+    const cached = this.cache.get(key)
+    if (cached && cached.epoch === epoch) return cached.access
+    const access = await this.load(principal, accountId)
+    this.cache.set(key, { access, epoch })
+    return access
+  }
+
+  private async load(principal: Principal, accountId: string): Promise<AccountAccess | null> {
     if (principal.kind === 'management-key') {
       if (principal.accountId !== accountId) return null
       const key = await this.prisma.managementKey.findFirst({

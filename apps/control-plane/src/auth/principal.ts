@@ -25,6 +25,8 @@ declare module 'fastify' {
     user?: Principal
     accountAccess?: AccountAccess
     agent?: AgentIdentity
+    /** the AuthEpoch this request is checked under */
+    authEpoch?: string
   }
 }
 

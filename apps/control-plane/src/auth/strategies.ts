@@ -11,11 +11,11 @@ import { SessionsService } from './sessions.service'
 @Injectable()
 export class SessionStrategy extends PassportStrategy(BearerStrategy, 'session') {
   constructor(private readonly sessions: SessionsService) {
-    super()
+    super({ passReqToCallback: true })
   }
 
-  async validate(token: string): Promise<Principal | false> {
-    return (await this.sessions.authenticate(token)) ?? false
+  async validate(request: FastifyRequest, token: string): Promise<Principal | false> {
+    return (await this.sessions.authenticate(token, request.authEpoch!)) ?? false
   }
 }
 
@@ -30,6 +30,6 @@ export class ManagementKeyStrategy extends PassportStrategy(CustomStrategy, 'man
 
   async validate(request: FastifyRequest): Promise<Principal | false> {
     const match = APIKEY_SCHEME.exec(request.headers.authorization ?? '')
-    return match ? ((await this.keys.authenticate(match[1])) ?? false) : false
+    return match ? ((await this.keys.authenticate(match[1], request.authEpoch!)) ?? false) : false
   }
 }

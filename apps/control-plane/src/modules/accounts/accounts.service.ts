@@ -2,13 +2,17 @@ import { Injectable } from '@nestjs/common'
 import { conflict, notFound, Page, pageArgs, PageQuery, toPage } from '@quiver/common'
 import { Prisma, PrismaService } from '@quiver/database'
 import { BUILT_IN_ROLES } from '@quiver/permissions'
+import { AuthEpoch } from '../../auth/auth-epoch'
 import { AccountView, accountView } from './accounts.dto'
 
 type Db = Prisma.TransactionClient
 
 @Injectable()
 export class AccountsService {
-  constructor(private readonly prisma: PrismaService) {}
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly epoch: AuthEpoch,
+  ) {}
 
   /** A new account with its built-in roles, owned by `ownerId`; pass `db` to join a transaction. */
   async create(ownerId: string, name: string, db?: Db): Promise<AccountView> {
@@ -52,6 +56,7 @@ export class AccountsService {
       this.prisma.user.updateMany({ where: { defaultAccountId: accountId }, data: { defaultAccountId: null } }),
       this.prisma.account.deleteMany({ where: { id: accountId } }),
     ])
+    await this.epoch.bump()
   }
 
   async leave(accountId: string, userId: string): Promise<void> {
@@ -62,11 +67,12 @@ export class AccountsService {
       await tx.membership.deleteMany({ where: { accountId, userId } })
       await tx.user.updateMany({ where: { id: userId, defaultAccountId: accountId }, data: { defaultAccountId: null } })
     })
+    await this.epoch.bump()
   }
 
   /** Ownership moves to another member; the former Owner stays a member with the Admin role. */
   async transferOwnership(accountId: string, fromUserId: string, toUserId: string): Promise<AccountView> {
-    return this.prisma.$transaction(async (tx) => {
+    const account = await this.prisma.$transaction(async (tx) => {
       if (toUserId === fromUserId) throw conflict('You are already the Owner of this account')
       const target = await tx.membership.findUnique({ where: { accountId_userId: { accountId, userId: toUserId } } })
       if (!target) throw notFound('Member')
@@ -81,5 +87,7 @@ export class AccountsService {
       })
       return accountView(await tx.account.findUniqueOrThrow({ where: { id: accountId } }))
     })
+    await this.epoch.bump()
+    return account
   }
 }

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common'
 import { Config, conflict, forbidden, notFound, Page, pageArgs, PageQuery, Problem, toPage } from '@quiver/common'
 import { Invite, PrismaService } from '@quiver/database'
+import { AuthEpoch } from '../../auth/auth-epoch'
 import { assertMayGrant } from '../../auth/escalation'
 import { AccountAccess } from '../../auth/principal'
 import { hashSecret, newSecret } from '../../auth/secrets'
@@ -29,6 +30,7 @@ export class InvitesService {
     private readonly roles: RolesService,
     private readonly jobs: JobQueue,
     private readonly config: Config,
+    private readonly epoch: AuthEpoch,
   ) {}
 
   async create(access: AccountAccess, email: string, roleIds: string[]) {
@@ -87,7 +89,7 @@ export class InvitesService {
 
   async accept(user: { userId: string; email: string }, token: string) {
     const invite = await this.answerable(user, token)
-    return this.prisma.$transaction(async (tx) => {
+    const joined = await this.prisma.$transaction(async (tx) => {
       // the conditional update makes a token usable exactly once, even under concurrent accepts
       const taken = await tx.invite.updateMany({
         where: { id: invite.id, status: 'PENDING' },
@@ -110,6 +112,8 @@ export class InvitesService {
       await tx.user.updateMany({ where: { id: user.userId, defaultAccountId: null }, data: { defaultAccountId: invite.accountId } })
       return { accountId: invite.accountId, joinedAt: membership.createdAt, roleIds: roles.map((r) => r.id) }
     })
+    await this.epoch.bump() // a cached "not a member" must not outlive the membership
+    return joined
   }
 
   async decline(user: { userId: string; email: string }, token: string): Promise<void> {

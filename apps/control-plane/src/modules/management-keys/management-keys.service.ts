@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common'
 import { invalidField, notFound, Page, pageArgs, PageQuery, toPage } from '@quiver/common'
 import { Prisma, PrismaService } from '@quiver/database'
+import { AuthEpoch } from '../../auth/auth-epoch'
 import { assertMayGrant } from '../../auth/escalation'
 import { AccountAccess } from '../../auth/principal'
 import { hashSecret, newSecret } from '../../auth/secrets'
@@ -28,6 +29,7 @@ export class ManagementKeysService {
   constructor(
     private readonly prisma: PrismaService,
     private readonly roles: RolesService,
+    private readonly epoch: AuthEpoch,
   ) {}
 
   /** The secret is in this response only; the database keeps its hash. */
@@ -60,5 +62,6 @@ export class ManagementKeysService {
   async delete(accountId: string, keyId: string): Promise<void> {
     const { count } = await this.prisma.managementKey.deleteMany({ where: { id: keyId, accountId } })
     if (count === 0) throw notFound('Management key')
+    await this.epoch.bump()
   }
 }

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common'
 import { conflict, notFound, Page, pageArgs, PageQuery, toPage } from '@quiver/common'
 import { Prisma, PrismaService } from '@quiver/database'
+import { AuthEpoch } from '../../auth/auth-epoch'
 import { assertMayGrant } from '../../auth/escalation'
 import { AccountAccess } from '../../auth/principal'
 import { RolesService } from '../roles/roles.service'
@@ -24,6 +25,7 @@ export class MembersService {
   constructor(
     private readonly prisma: PrismaService,
     private readonly roles: RolesService,
+    private readonly epoch: AuthEpoch,
   ) {}
 
   async list(accountId: string, query: PageQuery): Promise<Page<ReturnType<typeof memberView>>> {
@@ -48,6 +50,7 @@ export class MembersService {
       this.prisma.membership.deleteMany({ where: { accountId, userId } }),
       this.prisma.user.updateMany({ where: { id: userId, defaultAccountId: accountId }, data: { defaultAccountId: null } }),
     ])
+    await this.epoch.bump()
   }
 
   /** Replaces the member's custom and Admin roles; the caller must hold every role it adds or removes. */
@@ -67,6 +70,7 @@ export class MembersService {
       await tx.membershipRole.deleteMany({ where: { membershipId: membership.id, roleId: { in: removedIds } } })
       await tx.membershipRole.createMany({ data: added.map((r) => ({ membershipId: membership.id, roleId: r.id })), skipDuplicates: true })
     })
+    await this.epoch.bump()
     return this.get(access.accountId, userId)
   }
 }

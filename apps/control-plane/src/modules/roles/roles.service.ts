@@ -3,6 +3,7 @@ import { badRequest, conflict, invalidField, notFound, Page, pageArgs, PageQuery
 import { Prisma, PrismaService } from '@quiver/database'
 import { isPermission, Permission, withImpliedReads } from '@quiver/permissions'
 import { rolePermissions } from '../../auth/account-access.service'
+import { AuthEpoch } from '../../auth/auth-epoch'
 import { assertMayGrant } from '../../auth/escalation'
 import { AccountAccess } from '../../auth/principal'
 import { CreateRoleDto, UpdateRoleDto } from './roles.dto'
@@ -49,7 +50,10 @@ function uniqueName<T>(name: string) {
 
 @Injectable()
 export class RolesService {
-  constructor(private readonly prisma: PrismaService) {}
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly epoch: AuthEpoch,
+  ) {}
 
   async list(accountId: string, query: PageQuery): Promise<Page<RoleView>> {
     const args = pageArgs(query)
@@ -84,6 +88,7 @@ export class RolesService {
       })
       .catch(uniqueName<{ count: number }>(name))
     if (updated.count !== 1) throw conflict('The role changed meanwhile; reload it and try again')
+    await this.epoch.bump()
     return this.get(access.accountId, role.id)
   }
 
@@ -104,6 +109,7 @@ export class RolesService {
       this.prisma.$executeRaw`UPDATE "Invite" SET "roleIds" = array_remove("roleIds", ${role.id}::uuid) WHERE "accountId" = ${accountId}::uuid`,
       this.prisma.role.deleteMany({ where: { id: role.id, accountId } }),
     ])
+    await this.epoch.bump()
   }
 
   /** Roles that may be given to a member, an invitee or a key: custom roles and Admin. */
