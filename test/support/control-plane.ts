@@ -1,10 +1,14 @@
 // A real control plane for one test file: its own database (cloned from the template), its own
 // Redis key prefix, listening on a free loopback port.
 import { randomBytes } from 'node:crypto'
+import { rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
 import { Redis } from 'ioredis'
 import type { NestFastifyApplication } from '@nestjs/platform-fastify'
 import { loadConfig } from '@quiver/common'
 import { PrismaService } from '@quiver/database'
+import { LocalProvisioner } from '@quiver/provisioner'
 import type { INestApplicationContext } from '@nestjs/common'
 import { createApp } from '../../apps/control-plane/src/app'
 import { createWorker } from '../../apps/control-plane/src/worker'
@@ -31,6 +35,7 @@ export async function startControlPlane(env: Record<string, string> = {}, option
     MIGRATE_ON_START: 'false',
     DATABASE_POOL_SIZE: '5',
     ...env,
+    QUIVER_DATA_DIR: path.join(tmpdir(), redisPrefix),
     DATABASE_URL: database.url,
     REDIS_PREFIX: redisPrefix,
     PORT: '0',
@@ -55,6 +60,8 @@ export async function startControlPlane(env: Record<string, string> = {}, option
       if (keys.length) await redis.del(...keys)
       await redis.quit()
       await database.drop()
+      await new LocalProvisioner(config.QUIVER_DATA_DIR).removeOrphans(new Set()) // every node this test started
+      rmSync(config.QUIVER_DATA_DIR, { recursive: true, force: true })
     },
   }
 }

@@ -32,6 +32,8 @@ export interface ClusterProvisioner {
   stop(spec: ClusterSpec, nodes: NodeRecord[]): Promise<void>
   /** Stops the given nodes and deletes their data. */
   destroy(spec: ClusterSpec, nodes: NodeRecord[]): Promise<void>
+  /** Stops and deletes every cluster this provisioner runs that is not in `known`; returns their ids. */
+  removeOrphans(known: ReadonlySet<string>): Promise<string[]>
 }
 
 export const CLUSTER_PROVISIONER = Symbol('ClusterProvisioner')

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process'
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync } from 'node:fs'
+import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { createServer } from 'node:net'
 import path from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
@@ -85,6 +85,37 @@ export class LocalProvisioner implements ClusterProvisioner {
     if (existsSync(clusterDir) && spec.nodes.every((n) => nodes.some((d) => d.ordinal === n.ordinal))) {
       rmSync(clusterDir, { recursive: true, force: true })
     }
+  }
+
+  async removeOrphans(known: ReadonlySet<string>): Promise<string[]> {
+    const clustersDir = path.resolve(this.dataDir, 'clusters')
+    const onDisk = existsSync(clustersDir) ? readdirSync(clustersDir) : []
+    const orphans = new Set(onDisk.filter((id) => !known.has(id)))
+    for (const { clusterId } of this.runningNodes()) if (!known.has(clusterId)) orphans.add(clusterId)
+    for (const clusterId of orphans) {
+      for (const node of this.runningNodes().filter((n) => n.clusterId === clusterId)) {
+        process.kill(node.pid, 'SIGKILL') // its data goes next: no checkpoint to flush
+      }
+      rmSync(path.join(clustersDir, clusterId), { recursive: true, force: true })
+    }
+    return [...orphans]
+  }
+
+  /** Node processes whose data directory lies below this provisioner's (procfs only). */
+  private runningNodes(): { pid: number; clusterId: string }[] {
+    if (!existsSync('/proc/self/environ')) return []
+    const prefix = `QUIVER_NODE_DATA_DIR=${path.resolve(this.dataDir, 'clusters')}/`
+    const found: { pid: number; clusterId: string }[] = []
+    for (const entry of readdirSync('/proc')) {
+      if (!/^\d+$/.test(entry)) continue
+      try {
+        const dir = readFileSync(`/proc/${entry}/environ`, 'utf8').split('\0').find((v) => v.startsWith(prefix))
+        if (dir) found.push({ pid: Number(entry), clusterId: dir.slice(prefix.length).split('/')[0] })
+      } catch {
+        // gone meanwhile, or not ours to read
+      }
+    }
+    return found
   }
 
   private async start(spec: ClusterSpec, node: NodeRecord): Promise<RunningNode> {

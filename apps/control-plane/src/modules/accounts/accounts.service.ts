@@ -3,6 +3,7 @@ import { conflict, notFound, Page, pageArgs, PageQuery, toPage } from '@quiver/c
 import { Prisma, PrismaService } from '@quiver/database'
 import { BUILT_IN_ROLES } from '@quiver/permissions'
 import { AuthEpoch } from '../../auth/auth-epoch'
+import { JobQueue } from '../../jobs/job-queue'
 import { AccountView, accountView } from './accounts.dto'
 
 type Db = Prisma.TransactionClient
@@ -12,6 +13,7 @@ export class AccountsService {
   constructor(
     private readonly prisma: PrismaService,
     private readonly epoch: AuthEpoch,
+    private readonly jobs: JobQueue,
   ) {}
 
   /** A new account with its built-in roles, owned by `ownerId`; pass `db` to join a transaction. */
@@ -51,12 +53,14 @@ export class AccountsService {
     return accountView(await this.prisma.account.update({ where: { id: accountId }, data: { name } }))
   }
 
+  /** Its clusters' rows go with it; the reconciler then stops their nodes and removes their data. */
   async delete(accountId: string): Promise<void> {
     await this.prisma.$transaction([
       this.prisma.user.updateMany({ where: { defaultAccountId: accountId }, data: { defaultAccountId: null } }),
       this.prisma.account.deleteMany({ where: { id: accountId } }),
     ])
     await this.epoch.bump()
+    await this.jobs.enqueue('clusters.reconcile', {}, { jobId: `reconcile-after-account-${accountId}` })
   }
 
   async leave(accountId: string, userId: string): Promise<void> {

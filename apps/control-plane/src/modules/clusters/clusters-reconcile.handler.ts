@@ -19,6 +19,11 @@ export class ClustersReconcileHandler implements JobHandler<'clusters.reconcile'
   ) {}
 
   async handle(): Promise<void> {
+    // a node that should not exist (its cluster or its whole account was deleted) is stopped, its data removed
+    const known = await this.prisma.cluster.findMany({ where: { environmentId: null }, select: { id: true } })
+    const removed = await this.provisioner.removeOrphans(new Set(known.map((c) => c.id)))
+    if (removed.length) this.logger.warn(`removed ${removed.length} cluster(s) that no longer exist: ${removed.join(', ')}`)
+
     const clusters = await this.prisma.cluster.findMany({ where: { status: 'HEALTHY', environmentId: null }, include: { nodes: true } })
     for (const cluster of clusters) {
       const spec = this.converge.spec(cluster)

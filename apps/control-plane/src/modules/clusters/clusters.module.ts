@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common'
 import path from 'node:path'
-import { Config, SecretBox } from '@quiver/common'
+import { Config } from '@quiver/common'
 import { ClusterConvergeHandler } from './cluster-converge.handler'
 import { ClustersController } from './clusters.controller'
 import { ClustersReconcileHandler } from './clusters-reconcile.handler'

@@ -1,4 +1,4 @@
-import { Controller, Get, Header, Inject, Module, ServiceUnavailableException } from '@nestjs/common'
+import { Controller, Get, Header, Inject, ServiceUnavailableException } from '@nestjs/common'
 import { ApiExcludeController } from '@nestjs/swagger'
 import type { Redis } from 'ioredis'
 import { Registry } from 'prom-client'
