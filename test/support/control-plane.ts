@@ -23,6 +23,8 @@ export interface TestControlPlane {
   redisPrefix: string
   /** the validated configuration it runs with */
   env: Record<string, string>
+  /** its QUIVER_DATA_DIR: nodes' data and backups */
+  dataDir: string
   close(): Promise<void>
 }
 
@@ -52,6 +54,7 @@ export async function startControlPlane(env: Record<string, string> = {}, option
     prisma: app.get(PrismaService),
     redisPrefix,
     env,
+    dataDir: config.QUIVER_DATA_DIR,
     async close() {
       await worker?.close()
       await app.close()

@@ -39,6 +39,8 @@ export class Config {
   @IsOptional() @Matches(/^smtps?:\/\/[^/]+/, { message: 'must be an smtp:// or smtps:// URL' }) SMTP_URL?: string
   @IsString() @MinLength(3) SMTP_FROM = 'Quiver <no-reply@quiver.localhost>'
   @Transform(toInt) @IsInt() @Min(1) @Max(100) WORKER_CONCURRENCY = 5
+  /** how long a worker's hold on a job lasts without renewal: a crashed worker's job is retried after this */
+  @Transform(toInt) @IsInt() @Min(1000) @Max(600_000) JOB_LOCK_MS = 30_000
   /** `npm start` runs the API and a worker in one process; `npm run start:worker` adds more workers. */
   @Transform(toBool) @IsBoolean() RUN_WORKER = true
   @IsOptional() @IsEmail() BOOTSTRAP_ADMIN_EMAIL?: string

@@ -51,10 +51,15 @@ export class LocalProvisioner implements ClusterProvisioner {
 
   async ensureRunning(spec: ClusterSpec): Promise<RunningNode[]> {
     const running: RunningNode[] = []
-    for (const node of spec.nodes) {
+    const processes = this.runningNodes()
+    for (const recorded of spec.nodes) {
+      // a node started by a job that crashed before recording it runs unrecorded: adopt it, never start a twin
+      const found = processes.find((p) => p.dataDir === this.nodeDataDir(spec.clusterId, recorded.ordinal))
+      const node = recorded.pid && pidAlive(recorded.pid) ? recorded : found ? { ...recorded, pid: found.pid, port: found.port } : recorded
       if (node.pid && node.port && (await this.isAlive(spec, node))) {
         running.push({ ordinal: node.ordinal, pid: node.pid, port: node.port, url: `http://${HOST}:${node.port}` })
       } else {
+        if (found && pidAlive(found.pid)) await this.stopOne(spec.clusterId, { ...node, pid: found.pid })
         running.push(await this.start(spec, node))
       }
     }
@@ -102,15 +107,20 @@ export class LocalProvisioner implements ClusterProvisioner {
   }
 
   /** Node processes whose data directory lies below this provisioner's (procfs only). */
-  private runningNodes(): { pid: number; clusterId: string }[] {
+  private runningNodes(): { pid: number; clusterId: string; dataDir: string; port: number | null }[] {
     if (!existsSync('/proc/self/environ')) return []
-    const prefix = `QUIVER_NODE_DATA_DIR=${path.resolve(this.dataDir, 'clusters')}/`
-    const found: { pid: number; clusterId: string }[] = []
+    const root = `${path.resolve(this.dataDir, 'clusters')}/`
+    const found: { pid: number; clusterId: string; dataDir: string; port: number | null }[] = []
     for (const entry of readdirSync('/proc')) {
       if (!/^\d+$/.test(entry)) continue
       try {
-        const dir = readFileSync(`/proc/${entry}/environ`, 'utf8').split('\0').find((v) => v.startsWith(prefix))
-        if (dir) found.push({ pid: Number(entry), clusterId: dir.slice(prefix.length).split('/')[0] })
+        const env = new Map(
+          readFileSync(`/proc/${entry}/environ`, 'utf8').split('\0').map((v) => [v.slice(0, v.indexOf('=')), v.slice(v.indexOf('=') + 1)]),
+        )
+        const dataDir = env.get('QUIVER_NODE_DATA_DIR')
+        if (!dataDir?.startsWith(root)) continue
+        const port = Number(env.get('QUIVER_NODE_PORT'))
+        found.push({ pid: Number(entry), clusterId: dataDir.slice(root.length).split('/')[0], dataDir, port: port > 0 ? port : null })
       } catch {
         // gone meanwhile, or not ours to read
       }

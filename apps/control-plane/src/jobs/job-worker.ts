@@ -28,7 +28,13 @@ export class JobWorker implements OnApplicationBootstrap, OnApplicationShutdown 
         if (!handler) throw new Error(`no handler for job ${job.name}`)
         await handler.handle(job.data, job)
       },
-      { connection: redisConnection(this.config), prefix: this.config.REDIS_PREFIX, concurrency: this.config.WORKER_CONCURRENCY },
+      {
+        connection: redisConnection(this.config),
+        prefix: this.config.REDIS_PREFIX,
+        concurrency: this.config.WORKER_CONCURRENCY,
+        lockDuration: this.config.JOB_LOCK_MS,
+        stalledInterval: this.config.JOB_LOCK_MS,
+      },
     )
     for (const schedule of JOB_SCHEDULES) {
       // upserting is idempotent: any number of workers keep exactly one scheduler per job
