@@ -128,3 +128,28 @@ describe('permissions catalogue', () => {
     })
   })
 })
+
+describe('operations', () => {
+  it('serves Prometheus metrics with request counts by route pattern', async () => {
+    await cp.http.get('/healthz')
+    const res = await cp.http.get('/metrics')
+    assert.equal(res.status, 200)
+    assert.match(res.body, /quiver_http_request_duration_seconds_count\{method="GET",route="\/healthz",status="200"\} \d+/)
+    assert.match(res.body, /process_cpu_user_seconds_total/)
+  })
+
+  it('creates the bootstrap administrator on an empty installation, once', async () => {
+    const email = 'root@example.com'
+    const fresh = await startControlPlane({ BOOTSTRAP_ADMIN_EMAIL: email, BOOTSTRAP_ADMIN_PASSWORD: 'a very long admin password' })
+    try {
+      const login = await fresh.http.post('/api/v1/auth/login', { email, password: 'a very long admin password' })
+      assert.equal(login.status, 200)
+      const me = await fresh.http.get('/api/v1/me', { token: login.body.token })
+      assert.equal(me.body.memberships.length, 1)
+      assert.equal(me.body.memberships[0].isOwner, true)
+      assert.equal(await fresh.prisma.user.count(), 1)
+    } finally {
+      await fresh.close()
+    }
+  })
+})
