@@ -10,7 +10,7 @@ import { NodeRoute, registerRoutes } from './route'
 const MAX_JSON_BYTES = 32 * 2 ** 20
 
 export function buildServer(routes: readonly NodeRoute[], authorizer: RequestAuthorizer, metrics: NodeMetrics, log: Logger): FastifyInstance {
-  const app = Fastify({ bodyLimit: MAX_JSON_BYTES, logger: false, forceCloseConnections: true, return503OnClosing: true })
+  const app = Fastify({ bodyLimit: MAX_JSON_BYTES, logger: false, forceCloseConnections: true, return503OnClosing: true, routerOptions: { maxParamLength: 1024 } })
   app.removeContentTypeParser('application/json')
   app.addContentTypeParser('application/json', { parseAs: 'string', bodyLimit: MAX_JSON_BYTES }, (_request, body, done) => {
     const text = body as string
