@@ -1,7 +1,7 @@
 // A real control plane for one test file: its own database (cloned from the template), its own
 // Redis key prefix, listening on a free loopback port.
 import { randomBytes } from 'node:crypto'
-import { rmSync } from 'node:fs'
+import { readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { Redis } from 'ioredis'
@@ -25,6 +25,8 @@ export interface TestControlPlane {
   env: Record<string, string>
   /** its QUIVER_DATA_DIR: nodes' data and backups */
   dataDir: string
+  /** what a separate worker process needs to join this control plane */
+  workerEnv: Record<string, string>
   close(): Promise<void>
 }
 
@@ -55,6 +57,13 @@ export async function startControlPlane(env: Record<string, string> = {}, option
     redisPrefix,
     env,
     dataDir: config.QUIVER_DATA_DIR,
+    workerEnv: {
+      DATABASE_URL: config.DATABASE_URL,
+      REDIS_PREFIX: config.REDIS_PREFIX,
+      QUIVER_DATA_DIR: config.QUIVER_DATA_DIR,
+      QUIVER_SECRET_KEY: config.QUIVER_SECRET_KEY ?? readFileSync(path.join(config.QUIVER_DATA_DIR, 'secret.key'), 'utf8').trim(),
+      MIGRATE_ON_START: 'false',
+    },
     async close() {
       await worker?.close()
       await app.close()
