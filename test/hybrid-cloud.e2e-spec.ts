@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict'
-import { mkdtempSync, rmSync } from 'node:fs'
+import { existsSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { after, before, describe, it } from 'node:test'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { startControlPlane, TestControlPlane } from './support/control-plane'
+import { clusterPath, qdrant, waitForCluster } from './support/clusters'
 import { createKey, createRole } from './support/iam'
 import { spawnNode, Spawned } from './support/processes'
 import { signUp, TestUser } from './support/users'
@@ -113,5 +114,58 @@ describe('hybrid cloud environments', () => {
     assert.equal((await cp.http.delete(`${base}/${made.body.id}`, { apikey: deleter })).status, 204)
     const stranger = await signUp(cp.http)
     assert.equal((await cp.http.get(base, { token: stranger.token })).status, 404)
+  })
+})
+
+describe('a cluster in a hybrid cloud environment', () => {
+  it('is run by the agent, reached with a database API key, and adopted without data loss after the agent restarts', async () => {
+    const owner = await signUp(cp.http)
+    const env = await cp.http.post(`/api/v1/accounts/${owner.accountId}/hybrid-cloud-environments`, { name: 'on-prem' }, { token: owner.token })
+    const { agent, dir } = startAgent({ QUIVER_AGENT_BOOTSTRAP_TOKEN: env.body.bootstrapToken })
+    await waitForStatus(owner, env.body.id, 'CONNECTED')
+
+    const created = await cp.http.post(clusterPath(owner), { name: 'sovereign', environmentId: env.body.id }, { token: owner.token })
+    assert.equal(created.status, 202)
+    assert.equal(created.body.environmentId, env.body.id)
+    const healthy = await waitForCluster(cp.http, owner, created.body.id, 'HEALTHY', 30_000)
+    assert.ok(healthy.endpoint.url)
+    // the node runs under the agent's data directory, not the control plane's
+    assert.ok(!existsSync(path.join(cp.dataDir, 'clusters', created.body.id)))
+    assert.ok(existsSync(path.join(dir, 'nodes', 'clusters', created.body.id)))
+
+    const key = await cp.http.post(`${clusterPath(owner, created.body.id)}/api-keys`, { name: 'app' }, { token: owner.token })
+    assert.equal(key.status, 201)
+    const client = qdrant(healthy.endpoint.url, key.body.key)
+    await client.createCollection('docs', { vectors: { size: 3, distance: 'Euclid' } })
+    await client.upsert('docs', { wait: true, points: [1, 2, 3].map((id) => ({ id, vector: [id, 0, 1], payload: { id } })) })
+
+    // deleting an environment that still has clusters is refused
+    assert.equal((await cp.http.delete(`/api/v1/accounts/${owner.accountId}/hybrid-cloud-environments/${env.body.id}`, { token: owner.token })).status, 409)
+
+    await agent.stop()
+    await waitForStatus(owner, env.body.id, 'DISCONNECTED')
+    assert.equal((await client.count('docs', { exact: true })).count, 3, 'the cluster keeps serving without its agent')
+
+    const again = startAgent({}, dir)
+    await waitForStatus(owner, env.body.id, 'CONNECTED')
+    await sleep(1000) // a few heartbeats: the agent re-adopts its running node
+    const after_ = await cp.http.get(clusterPath(owner, created.body.id), { token: owner.token })
+    assert.equal(after_.body.status, 'HEALTHY')
+    assert.equal(after_.body.endpoint.url, healthy.endpoint.url, 'the same node, adopted')
+    assert.equal((await client.count('docs', { exact: true })).count, 3)
+
+    // a revoked key reaches the nodes through the agent (the control plane never connects in)
+    assert.equal((await cp.http.delete(`${clusterPath(owner, created.body.id)}/api-keys/${key.body.id}`, { token: owner.token })).status, 204)
+    let refused = 0
+    for (let i = 0; i < 50 && refused !== 403; i++) {
+      await sleep(100)
+      refused = await client.getCollections().then(() => 200, (e: { status?: number }) => e.status ?? -1)
+    }
+    assert.equal(refused, 403)
+
+    await cp.http.delete(clusterPath(owner, created.body.id), { token: owner.token })
+    await waitForCluster(cp.http, owner, created.body.id, 'GONE', 30_000)
+    assert.ok(!existsSync(path.join(dir, 'nodes', 'clusters', created.body.id)))
+    await again.agent.stop()
   })
 })

@@ -11,6 +11,7 @@ interface DesiredCluster {
   nodeCount: number
   signingKey: string
   previousSigningKey: string | null
+  revocations: { jti: string; exp: number | null }[]
 }
 
 type Report = { generation: number; state: 'RUNNING' | 'STOPPED' | 'DESTROYED' | 'FAILED'; nodes: { ordinal: number; port: number; url: string }[]; reason?: string }
@@ -102,10 +103,26 @@ export class Agent {
         const wanted = Array.from({ length: cluster.nodeCount }, (_, ordinal) => known.find((n) => n.ordinal === ordinal) ?? { ordinal, port: null, pid: null })
         const running = await this.provisioner.ensureRunning({ ...spec, nodes: wanted })
         remember(running.map(({ ordinal, port, pid }) => ({ ordinal, port, pid })))
+        if (cluster.revocations.length) await this.revoke(cluster, running.map((n) => n.url))
         const nodes = running.map((n) => ({ ordinal: n.ordinal, port: n.port, url: `http://${this.config.advertisedHost}:${n.port}` }))
         return { generation: cluster.generation, state: 'RUNNING', nodes }
       }
     }
+  }
+
+  /** Hands the revoked database API keys to every node (idempotent: each heartbeat repeats it). */
+  private async revoke(cluster: DesiredCluster, nodeUrls: string[]) {
+    await Promise.all(
+      nodeUrls.map(async (url) => {
+        const res = await fetch(`${url}/internal/revocations`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'api-key': cluster.signingKey },
+          body: JSON.stringify({ revocations: cluster.revocations }),
+          signal: AbortSignal.timeout(5000),
+        })
+        if (!res.ok) throw new Error(`revocations refused by ${url}: ${res.status}`)
+      }),
+    )
   }
 
   /** Stops every node this agent runs (used when its environment is gone and configuration says so). */

@@ -17,7 +17,9 @@ export class RevocationPusher {
 
   /** Returns the nodes that could not be told (to be retried). */
   async push(accountId: string, clusterId: string): Promise<string[]> {
-    const { signingKey, nodeUrls } = await this.clusters.connection(accountId, clusterId)
+    const { cluster, signingKey, nodeUrls } = await this.clusters.connection(accountId, clusterId)
+    // the control plane never connects into a hybrid environment: its agent pulls the list instead
+    if (cluster.environmentId) return []
     const revoked = await this.prisma.databaseApiKey.findMany({
       where: { accountId, clusterId, revokedAt: { not: null }, OR: [{ expiresAt: null }, { expiresAt: { gt: new Date() } }] },
       select: { jti: true, expiresAt: true },

@@ -16,6 +16,12 @@ export class AgentSyncService {
     const clusters = await this.prisma.cluster.findMany({
       where: { accountId: agent.accountId, environmentId: agent.environmentId },
       orderBy: { createdAt: 'asc' },
+      include: {
+        apiKeys: {
+          where: { revokedAt: { not: null }, OR: [{ expiresAt: null }, { expiresAt: { gt: new Date() } }] },
+          select: { jti: true, expiresAt: true },
+        },
+      },
     })
     return {
       environmentId: agent.environmentId,
@@ -26,6 +32,8 @@ export class AgentSyncService {
         nodeCount: c.nodeCount,
         signingKey: this.secrets.open(c.signingKey),
         previousSigningKey: c.previousSigningKey ? this.secrets.open(c.previousSigningKey) : null,
+        // revoked database API keys, for the agent to hand to its nodes
+        revocations: c.apiKeys.map((k) => ({ jti: k.jti, exp: k.expiresAt ? Math.ceil(k.expiresAt.getTime() / 1000) : null })),
       })),
     }
   }
