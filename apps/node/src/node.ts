@@ -47,6 +47,7 @@ export function nodeRoutes(
 export async function startNode(config: NodeConfig, log: Logger, version: string): Promise<RunningNode> {
   await mkdir(config.dataDir, { recursive: true })
   const lock = await DataDirLock.acquire(config.dataDir)
+  // eslint-disable-next-line prefer-const -- assigned once the registry exists; its callbacks read it
   let metrics: NodeMetrics | undefined
   const registry = new CollectionRegistry(
     config.dataDir,

@@ -25,7 +25,6 @@ describe('node: process, collections', () => {
   })
 
   test('create, get, list, exists and delete through the official client', async () => {
-    const client = suite.node.client()
     assert.equal(await suite.client.createCollection('books', { vectors: { size: 4, distance: 'Cosine' }, hnsw_config: { m: 8, ef_construct: 64 } }), true)
     const info = await suite.client.getCollection('books')
     assert.equal(info.status, 'green')
