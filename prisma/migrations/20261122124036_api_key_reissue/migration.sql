@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "DatabaseApiKey" ADD COLUMN     "previousJti" TEXT;
