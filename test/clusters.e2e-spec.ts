@@ -156,6 +156,49 @@ describe('cluster lifecycle', () => {
   })
 })
 
+describe('signing key rotation', () => {
+  it('keeps the previous key valid for the grace period, re-issues keys, then drops the previous key', async () => {
+    const owner = await signUp(cp.http)
+    const cluster = await createHealthyCluster(cp.http, owner)
+    const keys = `${clusterPath(owner, cluster.id)}/api-keys`
+    const old = await cp.http.post(keys, { name: 'app' }, { token: owner.token })
+    const other = await cp.http.post(keys, { name: 'left alone' }, { token: owner.token })
+    await qdrant(cluster.endpoint.url, old.body.key).createCollection('kept', { vectors: { size: 2, distance: 'Dot' } })
+
+    const rotated = await cp.http.post(`${clusterPath(owner, cluster.id)}/rotate-signing-key`, { gracePeriodMinutes: 60 }, { token: owner.token })
+    assert.equal(rotated.status, 202)
+    assert.equal(rotated.body.status, 'UPDATING')
+    const healthy = await waitForCluster(cp.http, owner, cluster.id, 'HEALTHY')
+    // during the grace period both generations of tokens work
+    assert.equal(await statusOf(qdrant(healthy.endpoint.url, old.body.key).getCollection('kept')), 200)
+    const fresh = await dataAccessToken(cp.http, owner, cluster.id, 'r')
+    assert.equal(await statusOf(qdrant(healthy.endpoint.url, fresh.token).getCollection('kept')), 200)
+
+    const reissued = await cp.http.post(`${keys}/${old.body.id}/reissue`, undefined, { token: owner.token })
+    assert.equal(reissued.status, 201)
+    assert.notEqual(reissued.body.key, old.body.key)
+    assert.equal(await statusOf(qdrant(healthy.endpoint.url, reissued.body.key).getCollection('kept')), 200)
+
+    // the grace period ends: the nodes drop the previous key
+    await cp.prisma.cluster.update({ where: { id: cluster.id }, data: { previousKeyExpiresAt: new Date(Date.now() - 1000) } })
+    const deadline = Date.now() + 20_000
+    let oldStatus = 200
+    while (oldStatus === 200 && Date.now() < deadline) {
+      await sleep(250)
+      const now = await cp.http.get(clusterPath(owner, cluster.id), { token: owner.token })
+      if (now.body.status === 'HEALTHY' && now.body.endpoint) oldStatus = await statusOf(qdrant(now.body.endpoint.url, other.body.key).getCollection('kept'))
+    }
+    assert.equal(oldStatus, 403, 'a token signed with the dropped key is refused')
+    const after_ = await waitForCluster(cp.http, owner, cluster.id, 'HEALTHY')
+    assert.equal(await statusOf(qdrant(after_.endpoint.url, reissued.body.key).getCollection('kept')), 200, 'the re-issued key works')
+
+    // deleting a re-issued key revokes both of its tokens
+    assert.equal((await cp.http.delete(`${keys}/${old.body.id}`, { token: owner.token })).status, 204)
+    assert.equal(await statusOf(qdrant(after_.endpoint.url, reissued.body.key).getCollection('kept')), 403)
+    await cp.http.delete(clusterPath(owner, cluster.id), { token: owner.token })
+  })
+})
+
 describe('cluster input', () => {
   it('validates the body and keeps names unique per account', async () => {
     const owner = await signUp(cp.http)

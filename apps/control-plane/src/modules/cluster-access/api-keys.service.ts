@@ -6,7 +6,7 @@ import { DatabaseApiKey, Prisma, PrismaService } from '@quiver/database'
 import { JobQueue } from '../../jobs/job-queue'
 import { ClustersService } from '../clusters/clusters.service'
 import { accessClaim } from './access-rules'
-import { CreateApiKeyDto } from './cluster-access.dto'
+import { AccessRuleDto, CreateApiKeyDto } from './cluster-access.dto'
 import { RevocationPusher } from './revocations'
 
 const SUFFIX_LENGTH = 6
@@ -44,6 +44,19 @@ export class ApiKeysService {
     const args = pageArgs(query)
     const rows = await this.prisma.databaseApiKey.findMany({ ...args, where: { ...args.where, accountId, clusterId, revokedAt: null } })
     return toPage(rows, query, keyView)
+  }
+
+  /** A new token for the same rules and expiry, signed with the current key (after a rotation). */
+  async reissue(accountId: string, clusterId: string, keyId: string) {
+    const row = await this.prisma.databaseApiKey.findFirst({ where: { id: keyId, accountId, clusterId, revokedAt: null } })
+    if (!row) throw notFound('API key')
+    const { cluster, signingKey } = await this.clusters.connection(accountId, clusterId)
+    const { access } = accessClaim((row.accessRules as unknown as AccessRuleDto[]) ?? undefined)
+    const jti = randomUUID()
+    const key = await signDataPlaneToken({ access, jti, ...(row.expiresAt ? { exp: Math.floor(row.expiresAt.getTime() / 1000) } : {}) }, signingKey)
+    // the old token stays valid until the previous signing key is dropped, or until the key is deleted
+    const updated = await this.prisma.databaseApiKey.update({ where: { id: row.id }, data: { jti, previousJti: row.jti, suffix: key.slice(-SUFFIX_LENGTH) } })
+    return { ...keyView(updated), key, endpoint: cluster.endpoint }
   }
 
   /** Revoked at once on every reachable node; a node that is down gets it from a retried job. */

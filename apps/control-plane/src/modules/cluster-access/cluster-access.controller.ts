@@ -36,6 +36,17 @@ export class ClusterAccessController {
     return this.apiKeys.create(accountId, clusterId, body)
   }
 
+  @Post('api-keys/:keyId/reissue')
+  @HttpCode(201)
+  @RequirePermission('write:api_keys')
+  reissue(
+    @Param('accountId') accountId: string,
+    @Param('clusterId', ParseUUIDPipe) clusterId: string,
+    @Param('keyId', ParseUUIDPipe) keyId: string,
+  ) {
+    return this.apiKeys.reissue(accountId, clusterId, keyId)
+  }
+
   @Delete('api-keys/:keyId')
   @HttpCode(204)
   @RequirePermission('delete:api_keys')

@@ -22,12 +22,10 @@ export class RevocationPusher {
     if (cluster.environmentId) return []
     const revoked = await this.prisma.databaseApiKey.findMany({
       where: { accountId, clusterId, revokedAt: { not: null }, OR: [{ expiresAt: null }, { expiresAt: { gt: new Date() } }] },
-      select: { jti: true, expiresAt: true },
+      select: { jti: true, previousJti: true, expiresAt: true },
     })
     if (!revoked.length) return []
-    const body = JSON.stringify({
-      revocations: revoked.map((k) => ({ jti: k.jti, exp: k.expiresAt ? Math.ceil(k.expiresAt.getTime() / 1000) : null })),
-    })
+    const body = JSON.stringify({ revocations: revocationEntries(revoked) })
     const failed: string[] = []
     await Promise.all(
       nodeUrls.map(async (url) => {
@@ -61,4 +59,12 @@ export class PushRevocationsHandler implements JobHandler<'cluster.push-revocati
     })
     if (failed.length) throw new Error(`revocations not delivered to ${failed.join(', ')}`)
   }
+}
+
+/** A revoked key's current token, and the one it replaced if it was re-issued. */
+export function revocationEntries(keys: { jti: string; previousJti: string | null; expiresAt: Date | null }[]) {
+  return keys.flatMap((k) => {
+    const exp = k.expiresAt ? Math.ceil(k.expiresAt.getTime() / 1000) : null
+    return [k.jti, k.previousJti].filter((jti): jti is string => Boolean(jti)).map((jti) => ({ jti, exp }))
+  })
 }

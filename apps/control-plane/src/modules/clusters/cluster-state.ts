@@ -1,7 +1,7 @@
 import { conflict } from '@quiver/common'
 
 export type ClusterStatus = 'CREATING' | 'HEALTHY' | 'UPDATING' | 'SUSPENDING' | 'SUSPENDED' | 'DELETING' | 'FAILED'
-export type ClusterAction = 'scale' | 'restart' | 'suspend' | 'resume' | 'delete' | 'rename'
+export type ClusterAction = 'scale' | 'restart' | 'suspend' | 'resume' | 'delete' | 'rename' | 'rotate-key'
 
 /** The statuses from which each action may start; anything else is 409. */
 const ALLOWED_FROM: Record<ClusterAction, readonly ClusterStatus[]> = {
@@ -10,6 +10,7 @@ const ALLOWED_FROM: Record<ClusterAction, readonly ClusterStatus[]> = {
   restart: ['HEALTHY', 'FAILED'],
   suspend: ['HEALTHY', 'FAILED'],
   resume: ['SUSPENDED'],
+  'rotate-key': ['HEALTHY', 'FAILED'],
   delete: ['CREATING', 'HEALTHY', 'UPDATING', 'SUSPENDING', 'SUSPENDED', 'FAILED', 'DELETING'],
 }
 
@@ -19,6 +20,7 @@ export const STATUS_AFTER: Record<Exclude<ClusterAction, 'rename'>, ClusterStatu
   restart: 'UPDATING',
   suspend: 'SUSPENDING',
   resume: 'UPDATING',
+  'rotate-key': 'UPDATING',
   delete: 'DELETING',
 }
 

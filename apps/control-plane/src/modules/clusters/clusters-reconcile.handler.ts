@@ -24,6 +24,18 @@ export class ClustersReconcileHandler implements JobHandler<'clusters.reconcile'
     const removed = await this.provisioner.removeOrphans(new Set(known.map((c) => c.id)))
     if (removed.length) this.logger.warn(`removed ${removed.length} cluster(s) that no longer exist: ${removed.join(', ')}`)
 
+    // a rotation's grace period is over: the nodes drop the previous key
+    const graceOver = await this.prisma.cluster.findMany({ where: { status: 'HEALTHY', previousKeyExpiresAt: { lte: new Date() } } })
+    for (const cluster of graceOver) {
+      const moved = await this.prisma.cluster.updateMany({
+        where: { id: cluster.id, generation: cluster.generation, status: 'HEALTHY' },
+        data: { previousSigningKey: null, previousKeyExpiresAt: null, status: 'UPDATING', generation: { increment: 1 } },
+      })
+      if (moved.count && !cluster.environmentId) {
+        await this.jobs.enqueue('cluster.converge', { accountId: cluster.accountId, clusterId: cluster.id, restart: true }, { jobId: `converge-${cluster.id}-${cluster.generation + 1}` })
+      }
+    }
+
     const clusters = await this.prisma.cluster.findMany({ where: { status: 'HEALTHY', environmentId: null }, include: { nodes: true } })
     for (const cluster of clusters) {
       const spec = this.converge.spec(cluster)

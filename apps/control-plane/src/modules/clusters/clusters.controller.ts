@@ -3,7 +3,7 @@ import { ApiTags } from '@nestjs/swagger'
 import { PageQuery } from '@quiver/common'
 import { RequirePermission } from '../../auth/access.decorators'
 import { Idempotent } from '../../idempotency/idempotency.interceptor'
-import { CreateClusterDto, UpdateClusterDto } from './clusters.dto'
+import { CreateClusterDto, RotateSigningKeyDto, UpdateClusterDto } from './clusters.dto'
 import { ClustersService } from './clusters.service'
 
 @ApiTags('clusters')
@@ -57,6 +57,13 @@ export class ClustersController {
   @RequirePermission('write:clusters')
   resume(@Param('accountId') accountId: string, @Param('clusterId', ParseUUIDPipe) clusterId: string) {
     return this.clusters.apply(accountId, clusterId, 'resume')
+  }
+
+  @Post(':clusterId/rotate-signing-key')
+  @HttpCode(202)
+  @RequirePermission('write:clusters')
+  rotate(@Param('accountId') accountId: string, @Param('clusterId', ParseUUIDPipe) clusterId: string, @Body() body: RotateSigningKeyDto) {
+    return this.clusters.rotateSigningKey(accountId, clusterId, body.gracePeriodMinutes ?? 24 * 60)
   }
 
   @Delete(':clusterId')

@@ -51,3 +51,9 @@ export class UpdateClusterDto {
   @IsOptional() @ValidateNested() @Type(() => ClusterResourcesDto)
   resources?: ClusterResourcesDto
 }
+
+export class RotateSigningKeyDto {
+  @ApiPropertyOptional({ minimum: 1, maximum: 43200, default: 1440, description: 'how long the previous key stays valid, minutes' })
+  @IsOptional() @IsInt() @Min(1) @Max(43200)
+  gracePeriodMinutes?: number
+}

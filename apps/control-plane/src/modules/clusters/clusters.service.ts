@@ -100,11 +100,29 @@ export class ClustersService {
     return this.act(cluster, action, {}, action === 'restart')
   }
 
+  /**
+   * A new signing key for the cluster; the previous one stays valid on the nodes (their alternate key)
+   * for the grace period, so tokens and API keys signed with it keep working while they are re-issued.
+   */
+  async rotateSigningKey(accountId: string, clusterId: string, gracePeriodMinutes: number): Promise<ClusterView> {
+    const cluster = await this.find(accountId, clusterId)
+    return this.act(
+      cluster,
+      'rotate-key',
+      {
+        signingKey: this.secrets.seal(randomBytes(32).toString('base64url')),
+        previousSigningKey: cluster.signingKey,
+        previousKeyExpiresAt: new Date(Date.now() + gracePeriodMinutes * 60_000),
+      },
+      true,
+    )
+  }
+
   /** Moves to the action's transitional status (only from the status we read) and enqueues the work. */
   private async act(
     cluster: ClusterWithNodes,
     action: Exclude<ClusterAction, 'rename'>,
-    changes: { name?: string; nodeCount?: number; resources?: object },
+    changes: { name?: string; nodeCount?: number; resources?: object; signingKey?: string; previousSigningKey?: string | null; previousKeyExpiresAt?: Date | null },
     restart = false,
   ): Promise<ClusterView> {
     assertTransition(cluster.status, action)

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common'
 import { notFound, SecretBox } from '@quiver/common'
 import { PrismaService } from '@quiver/database'
 import { AgentIdentity } from '../../auth/principal'
+import { revocationEntries } from '../cluster-access/revocations'
 import { AgentReportDto } from './hybrid-cloud.dto'
 
 /** What an agent pulls (the desired clusters of its environment) and pushes (what runs). */
@@ -19,7 +20,7 @@ export class AgentSyncService {
       include: {
         apiKeys: {
           where: { revokedAt: { not: null }, OR: [{ expiresAt: null }, { expiresAt: { gt: new Date() } }] },
-          select: { jti: true, expiresAt: true },
+          select: { jti: true, previousJti: true, expiresAt: true },
         },
       },
     })
@@ -33,7 +34,7 @@ export class AgentSyncService {
         signingKey: this.secrets.open(c.signingKey),
         previousSigningKey: c.previousSigningKey ? this.secrets.open(c.previousSigningKey) : null,
         // revoked database API keys, for the agent to hand to its nodes
-        revocations: c.apiKeys.map((k) => ({ jti: k.jti, exp: k.expiresAt ? Math.ceil(k.expiresAt.getTime() / 1000) : null })),
+        revocations: revocationEntries(c.apiKeys),
       })),
     }
   }
