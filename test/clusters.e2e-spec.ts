@@ -199,6 +199,19 @@ describe('signing key rotation', () => {
   })
 })
 
+describe('deleting an account', () => {
+  it('tears down its clusters: node processes stopped, data removed', async () => {
+    const owner = await signUp(cp.http)
+    const cluster = await createHealthyCluster(cp.http, owner)
+    const nodes = await nodesOf(cluster.id)
+    assert.equal((await cp.http.delete(`/api/v1/accounts/${owner.accountId}`, { token: owner.token })).status, 202)
+    const deadline = Date.now() + 20_000
+    while (nodes.some((n) => alive(n.pid!)) && Date.now() < deadline) await sleep(200)
+    assert.ok(nodes.every((n) => !alive(n.pid!)), 'its nodes are stopped')
+    assert.ok(!existsSync(path.join(cp.dataDir, 'clusters', cluster.id)), 'its data is removed')
+  })
+})
+
 describe('cluster input', () => {
   it('validates the body and keeps names unique per account', async () => {
     const owner = await signUp(cp.http)
