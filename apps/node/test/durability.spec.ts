@@ -21,8 +21,9 @@ describe('node: durability', () => {
     const dataDir = tempDataDir()
     const acked = new Map<number, Expected>()
     const random = seededRandom(2024)
+    let node: NodeProcess | undefined
     try {
-      let node = await startNode({ dataDir, env: ENV })
+      node = await startNode({ dataDir, env: ENV })
       await node.client().createCollection('ledger', { vectors: { size: DIM, distance: 'Dot' } })
       let checkpoints = 0
       for (let run = 0; run < 4; run++) {
@@ -38,7 +39,7 @@ describe('node: durability', () => {
             const wait = random() < 0.7
             const next: Expected = remove ? { present: false } : { present: true, version }
             inFlight.set(w, [{ ...next, id } as Expected & { id: number }])
-            const url = remove ? `${node.url}/collections/ledger/points/delete?wait=${wait}` : `${node.url}/collections/ledger/points?wait=${wait}`
+            const url = `${node!.url}/collections/ledger/points${remove ? '/delete' : ''}?wait=${wait}`
             const body = remove ? { points: [id] } : { points: [{ id, vector: vectorOf(id, version), payload: { version, writer: w } }] }
             try {
               const res = await fetch(url, { method: remove ? 'POST' : 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })
@@ -84,6 +85,7 @@ describe('node: durability', () => {
       await node.stop()
       assert.ok(checkpoints >= 4, `checkpoints ran during the stream (${checkpoints})`)
     } finally {
+      await node?.kill()
       removeDir(dataDir)
     }
   })
@@ -91,8 +93,9 @@ describe('node: durability', () => {
   test('a torn or corrupt log tail is cut and every record before it is kept', async () => {
     const dataDir = tempDataDir()
     const env = { QUIVER_NODE_CHECKPOINT_INTERVAL_SECONDS: '0' }
+    let node: NodeProcess | undefined
     try {
-      let node = await startNode({ dataDir, env })
+      node = await startNode({ dataDir, env })
       await node.client().createCollection('torn', { vectors: { size: 2, distance: 'Dot' } })
       for (let i = 1; i <= 10; i++) await node.client().upsert('torn', { wait: true, points: [{ id: i, vector: [i, 0] }] })
       await node.kill()
@@ -122,16 +125,17 @@ describe('node: durability', () => {
       await node.kill()
       node = await startNode({ dataDir, env })
       assert.equal((await node.client().count('torn')).count, 10)
-      await node.stop()
     } finally {
+      await node?.kill()
       removeDir(dataDir)
     }
   })
 
   test('SIGTERM flushes a checkpoint: the next start replays nothing', async () => {
     const dataDir = tempDataDir()
+    let node: NodeProcess | undefined
     try {
-      let node: NodeProcess = await startNode({ dataDir, env: { QUIVER_NODE_CHECKPOINT_INTERVAL_SECONDS: '0' } })
+      node = await startNode({ dataDir, env: { QUIVER_NODE_CHECKPOINT_INTERVAL_SECONDS: '0' } })
       await node.client().createCollection('flushed', { vectors: { size: 2, distance: 'Dot' } })
       await node.client().upsert('flushed', { wait: true, points: Array.from({ length: 100 }, (_, i) => ({ id: i, vector: [i, 1], payload: { i } })) })
       await node.client().createPayloadIndex('flushed', { field_name: 'i', field_schema: 'integer', wait: true })
@@ -145,8 +149,8 @@ describe('node: durability', () => {
         res.body.result.points.map((p: { id: number }) => p.id),
         [98, 99],
       )
-      await node.stop()
     } finally {
+      await node?.kill()
       removeDir(dataDir)
     }
   })
