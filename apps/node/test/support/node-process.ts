@@ -64,7 +64,7 @@ export async function startNode(options: { dataDir?: string; env?: Record<string
     child,
     dataDir,
     output,
-    client: (apiKey?: string) => new QdrantClient({ url, checkCompatibility: false, ...(apiKey && { apiKey }) }),
+    client: (apiKey?: string) => new QdrantClient({ url, checkCompatibility: false, ...(apiKey && { headers: { 'api-key': apiKey } }) }),
     stop: async () => {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM')
       const [code] = (await exited) as [number | null]
