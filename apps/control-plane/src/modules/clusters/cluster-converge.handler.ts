@@ -4,6 +4,7 @@ import { SecretBox } from '@quiver/common'
 import { Cluster, ClusterNode, PrismaService } from '@quiver/database'
 import { HandlesJob, JobHandler } from '../../jobs/job-handler'
 import { JobQueue } from '../../jobs/job-queue'
+import { ClusterChanges } from './cluster-changes'
 import { JobPayloads } from '../../jobs/jobs'
 import { CLUSTER_PROVISIONER, ClusterProvisioner, ClusterSpec } from '@quiver/provisioner'
 
@@ -24,6 +25,7 @@ export class ClusterConvergeHandler implements JobHandler<'cluster.converge'> {
     private readonly prisma: PrismaService,
     private readonly secrets: SecretBox,
     private readonly jobs: JobQueue,
+    private readonly changes: ClusterChanges,
     @Inject(CLUSTER_PROVISIONER) private readonly provisioner: ClusterProvisioner,
   ) {}
 
@@ -34,6 +36,7 @@ export class ClusterConvergeHandler implements JobHandler<'cluster.converge'> {
           const [{ locked }] = await tx.$queryRaw<{ locked: boolean }[]>`SELECT pg_try_advisory_xact_lock(hashtext(${clusterId})) AS locked`
           if (!locked) throw new ClusterBusy(`cluster ${clusterId} is being converged by another job`)
           await this.converge(accountId, clusterId, Boolean(restart))
+          await this.changes.changed(accountId)
         },
         { timeout: 300_000, maxWait: 10_000 },
       )
@@ -44,6 +47,7 @@ export class ClusterConvergeHandler implements JobHandler<'cluster.converge'> {
           where: { id: clusterId, accountId, status: { in: ['CREATING', 'UPDATING', 'HEALTHY'] } },
           data: { status: 'FAILED', statusReason: (error as Error).message },
         })
+        await this.changes.changed(accountId)
       }
       throw error
     }

@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common'
 import { PrismaService } from '@quiver/database'
 import { HandlesJob, JobHandler } from '../../jobs/job-handler'
 import { JobQueue } from '../../jobs/job-queue'
+import { ClusterChanges } from './cluster-changes'
 import { ClusterConvergeHandler } from './cluster-converge.handler'
 import { CLUSTER_PROVISIONER, ClusterProvisioner } from '@quiver/provisioner'
 
@@ -15,6 +16,7 @@ export class ClustersReconcileHandler implements JobHandler<'clusters.reconcile'
     private readonly prisma: PrismaService,
     private readonly jobs: JobQueue,
     private readonly converge: ClusterConvergeHandler,
+    private readonly changes: ClusterChanges,
     @Inject(CLUSTER_PROVISIONER) private readonly provisioner: ClusterProvisioner,
   ) {}
 
@@ -31,6 +33,7 @@ export class ClustersReconcileHandler implements JobHandler<'clusters.reconcile'
         where: { id: cluster.id, generation: cluster.generation, status: 'HEALTHY' },
         data: { previousSigningKey: null, previousKeyExpiresAt: null, status: 'UPDATING', generation: { increment: 1 } },
       })
+      if (moved.count) await this.changes.changed(cluster.accountId)
       if (moved.count && !cluster.environmentId) {
         await this.jobs.enqueue('cluster.converge', { accountId: cluster.accountId, clusterId: cluster.id, restart: true }, { jobId: `converge-${cluster.id}-${cluster.generation + 1}` })
       }

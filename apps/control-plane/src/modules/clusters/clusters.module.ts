@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common'
 import path from 'node:path'
 import { Config } from '@quiver/common'
+import { ClusterChanges } from './cluster-changes'
 import { ClusterConvergeHandler } from './cluster-converge.handler'
 import { ClustersController } from './clusters.controller'
 import { ClustersReconcileHandler } from './clusters-reconcile.handler'
@@ -11,10 +12,11 @@ import { CLUSTER_PROVISIONER, LocalProvisioner } from '@quiver/provisioner'
   controllers: [ClustersController],
   providers: [
     ClustersService,
+    ClusterChanges,
     ClusterConvergeHandler,
     ClustersReconcileHandler,
     { provide: CLUSTER_PROVISIONER, inject: [Config], useFactory: (config: Config) => new LocalProvisioner(path.resolve(config.QUIVER_DATA_DIR)) },
   ],
-  exports: [ClustersService],
+  exports: [ClustersService, ClusterChanges],
 })
 export class ClustersModule {}

@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto'
 import { conflict, notFound, Page, pageArgs, PageQuery, SecretBox, toPage } from '@quiver/common'
 import { Cluster, ClusterNode, PrismaService } from '@quiver/database'
 import { JobQueue } from '../../jobs/job-queue'
+import { ClusterChanges } from './cluster-changes'
 import { assertTransition, ClusterAction, ClusterStatus, STATUS_AFTER } from './cluster-state'
 import { CreateClusterDto, UpdateClusterDto } from './clusters.dto'
 import { QUIVER_VERSION } from './version'
@@ -41,6 +42,7 @@ export class ClustersService {
     private readonly prisma: PrismaService,
     private readonly jobs: JobQueue,
     private readonly secrets: SecretBox,
+    private readonly changes: ClusterChanges,
   ) {}
 
   async create(accountId: string, dto: CreateClusterDto): Promise<ClusterView> {
@@ -66,14 +68,17 @@ export class ClustersService {
         if ((error as { code?: string }).code === 'P2002') throw conflict(`A cluster named "${dto.name}" already exists in this account`)
         throw error
       })
+    await this.changes.changed(accountId)
     await this.converge(cluster)
     return clusterView(cluster)
   }
 
   async list(accountId: string, query: PageQuery): Promise<Page<ClusterView>> {
-    const args = pageArgs(query)
-    const rows = await this.prisma.cluster.findMany({ ...args, where: { ...args.where, accountId }, include: { nodes: true } })
-    return toPage(rows, query, clusterView)
+    return this.changes.cached(accountId, `${query.limit ?? ''}:${query.cursor ?? ''}`, async () => {
+      const args = pageArgs(query)
+      const rows = await this.prisma.cluster.findMany({ ...args, where: { ...args.where, accountId }, include: { nodes: true } })
+      return toPage(rows, query, clusterView)
+    })
   }
 
   async get(accountId: string, clusterId: string): Promise<ClusterView> {
@@ -89,6 +94,7 @@ export class ClustersService {
     if (!reshaped) {
       if (dto.name !== undefined) assertTransition(cluster.status, 'rename')
       const renamed = await this.prisma.cluster.update({ where: { id: cluster.id }, data: { name: dto.name }, include: { nodes: true } })
+      await this.changes.changed(accountId)
       return clusterView(renamed)
     }
     return this.act(cluster, 'scale', { name: dto.name, nodeCount: dto.nodes, resources })
@@ -132,6 +138,7 @@ export class ClustersService {
       data: { ...changes, status, statusReason: null, generation: { increment: 1 } },
     })
     if (moved.count !== 1) throw conflict('The cluster changed meanwhile; reload it and try again')
+    await this.changes.changed(cluster.accountId)
     const updated = await this.find(cluster.accountId, cluster.id)
     await this.converge(updated, restart)
     return clusterView(updated)

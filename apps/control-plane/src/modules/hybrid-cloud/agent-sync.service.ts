@@ -3,6 +3,7 @@ import { notFound, SecretBox } from '@quiver/common'
 import { PrismaService } from '@quiver/database'
 import { AgentIdentity } from '../../auth/principal'
 import { revocationEntries } from '../cluster-access/revocations'
+import { ClusterChanges } from '../clusters/cluster-changes'
 import { AgentReportDto } from './hybrid-cloud.dto'
 
 /** What an agent pulls (the desired clusters of its environment) and pushes (what runs). */
@@ -11,6 +12,7 @@ export class AgentSyncService {
   constructor(
     private readonly prisma: PrismaService,
     private readonly secrets: SecretBox,
+    private readonly changes: ClusterChanges,
   ) {}
 
   async desired(agent: AgentIdentity) {
@@ -40,6 +42,11 @@ export class AgentSyncService {
   }
 
   async report(agent: AgentIdentity, clusterId: string, report: AgentReportDto): Promise<void> {
+    await this.apply(agent, clusterId, report)
+    await this.changes.changed(agent.accountId)
+  }
+
+  private async apply(agent: AgentIdentity, clusterId: string, report: AgentReportDto): Promise<void> {
     const cluster = await this.prisma.cluster.findFirst({
       where: { id: clusterId, accountId: agent.accountId, environmentId: agent.environmentId },
     })

@@ -1,9 +1,11 @@
 import { Module } from '@nestjs/common'
+import { ClustersModule } from '../clusters/clusters.module'
 import { AgentSyncService } from './agent-sync.service'
 import { EnvironmentsService } from './environments.service'
 import { AgentController, EnvironmentsController } from './hybrid-cloud.controller'
 
 @Module({
+  imports: [ClustersModule],
   controllers: [EnvironmentsController, AgentController],
   providers: [EnvironmentsService, AgentSyncService],
   exports: [EnvironmentsService],
