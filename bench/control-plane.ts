@@ -68,7 +68,12 @@ export async function benchControlPlane(options: { quick: boolean }): Promise<Be
         target: { op: '>=', value: 0.5, on: 'ratio' },
         note: `median of ${runs} × ${seconds} s`,
       },
-      { name: 'control plane: GET clusters p99', figure: median(listing.map((l) => l.p99)), unit: 'ms', target: { op: '<', value: 25, on: 'figure' } },
+      {
+        name: 'control plane: GET clusters p99',
+        figure: median(listing.map((l) => l.p99)), unit: 'ms',
+        reference: { name: 'GET /healthz p99', value: median(health.map((h) => h.p99)) },
+        target: { op: '<', value: 25, on: 'figure' },
+      },
       {
         name: 'control plane: role change seen by the next request',
         figure: before.status === 200 && next.status === 403 ? 1 : 0, unit: 'yes=1',
