@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict'
-import { existsSync } from 'node:fs'
+import { existsSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { after, before, describe, it } from 'node:test'
 import { setTimeout as sleep } from 'node:timers/promises'
@@ -209,6 +209,25 @@ describe('deleting an account', () => {
     while (nodes.some((n) => alive(n.pid!)) && Date.now() < deadline) await sleep(200)
     assert.ok(nodes.every((n) => !alive(n.pid!)), 'its nodes are stopped')
     assert.ok(!existsSync(path.join(cp.dataDir, 'clusters', cluster.id)), 'its data is removed')
+  })
+})
+
+describe('a cluster that cannot start', () => {
+  it('shows FAILED with the reason from the node, and can still be deleted', async () => {
+    const script = path.join(cp.dataDir, 'broken-node.js')
+    writeFileSync(script, "process.stderr.write('license file /etc/quiver/license is missing\\n'); process.exit(3)\n")
+    const broken = await startControlPlane({ QUIVER_NODE_ENTRY: script, JOB_ATTEMPTS: '2' }, { worker: true })
+    try {
+      const owner = await signUp(broken.http)
+      const created = await broken.http.post(clusterPath(owner), { name: 'doomed' }, { token: owner.token })
+      const failed = await waitForCluster(broken.http, owner, created.body.id, 'FAILED', 20_000)
+      assert.match(failed.statusReason, /exited at start-up: license file \/etc\/quiver\/license is missing/)
+      assert.equal(failed.endpoint, null)
+      assert.equal((await broken.http.delete(clusterPath(owner, created.body.id), { token: owner.token })).status, 202)
+      await waitForCluster(broken.http, owner, created.body.id, 'GONE', 20_000)
+    } finally {
+      await broken.close()
+    }
   })
 })
 

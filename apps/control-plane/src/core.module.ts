@@ -28,11 +28,12 @@ export class CoreModule {
       AccountAccessService,
       AgentAuthenticator,
       AuthEpoch,
+      ManagementKeyAuthenticator,
     ]
     return {
       module: CoreModule,
       imports: [PassportModule, RedisModule],
-      providers: [...shared, ManagementKeyAuthenticator, SessionStrategy, ManagementKeyStrategy],
+      providers: [...shared, SessionStrategy, ManagementKeyStrategy],
       exports: shared.map((p) => ('provide' in p ? p.provide : p)),
     }
   }

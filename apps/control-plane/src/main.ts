@@ -30,7 +30,7 @@ async function main() {
   }
   await prepareDatabase(config, createLogger(config.LOG_LEVEL, 'control-plane'))
   const app = await createApp(config)
-  if (config.RUN_WORKER) await createWorker(config)
+  if (config.RUN_WORKER) await createWorker(config, 'control-plane')
   await app.listen({ host: config.HOST, port: config.PORT })
   app.getHttpAdapter().getInstance().log.info(`control plane listening on ${await app.getUrl()}`)
 }

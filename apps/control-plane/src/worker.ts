@@ -3,8 +3,9 @@ import { NestFactory } from '@nestjs/core'
 import { Config, ConfigError, createLogger, loadConfig, PinoNestLogger } from '@quiver/common'
 import { WorkerModule } from './worker.module'
 
-export async function createWorker(config: Config) {
-  const logger = createLogger(config.LOG_LEVEL, 'worker')
+/** `name` tells the worker's log lines apart; Nest's logger is process-wide, so an in-process worker shares the API's name. */
+export async function createWorker(config: Config, name = 'worker') {
+  const logger = createLogger(config.LOG_LEVEL, name)
   const worker = await NestFactory.createApplicationContext(WorkerModule.forRoot(config), { logger: new PinoNestLogger(logger) })
   worker.enableShutdownHooks()
   return worker

@@ -39,6 +39,10 @@ export class Config {
   @IsOptional() @Matches(/^smtps?:\/\/[^/]+/, { message: 'must be an smtp:// or smtps:// URL' }) SMTP_URL?: string
   @IsString() @MinLength(3) SMTP_FROM = 'Quiver <no-reply@quiver.localhost>'
   @Transform(toInt) @IsInt() @Min(1) @Max(100) WORKER_CONCURRENCY = 5
+  /** how often a failing job is tried before it gives up (a cluster then shows FAILED with the reason) */
+  @Transform(toInt) @IsInt() @Min(1) @Max(50) JOB_ATTEMPTS = 8
+  /** the node program the local provisioner starts (default: this repository's build) */
+  @IsOptional() @IsString() QUIVER_NODE_ENTRY?: string
   /** how long a worker's hold on a job lasts without renewal: a crashed worker's job is retried after this */
   @Transform(toInt) @IsInt() @Min(1000) @Max(600_000) JOB_LOCK_MS = 30_000
   /** `npm start` runs the API and a worker in one process; `npm run start:worker` adds more workers. */
@@ -47,7 +51,7 @@ export class Config {
   @IsOptional() @IsString() @MinLength(12) @MaxLength(256) BOOTSTRAP_ADMIN_PASSWORD?: string
 }
 
-const OPTIONAL = ['QUIVER_SECRET_KEY', 'SMTP_URL', 'BOOTSTRAP_ADMIN_EMAIL', 'BOOTSTRAP_ADMIN_PASSWORD']
+const OPTIONAL = ['QUIVER_NODE_ENTRY', 'QUIVER_SECRET_KEY', 'SMTP_URL', 'BOOTSTRAP_ADMIN_EMAIL', 'BOOTSTRAP_ADMIN_PASSWORD']
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {

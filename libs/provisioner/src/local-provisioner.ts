@@ -40,10 +40,14 @@ function pidAlive(pid: number): boolean {
 
 /** Nodes as child processes on this host: own port on loopback, own data directory, detached. */
 export class LocalProvisioner implements ClusterProvisioner {
+  private readonly nodeEntry: string
+
   constructor(
     private readonly dataDir: string,
-    private readonly nodeEntry = NODE_ENTRY,
-  ) {}
+    nodeEntry?: string,
+  ) {
+    this.nodeEntry = nodeEntry ? path.resolve(nodeEntry) : NODE_ENTRY
+  }
 
   nodeDataDir(clusterId: string, ordinal: number): string {
     return path.resolve(this.dataDir, 'clusters', clusterId, `node-${ordinal}`)

@@ -8,6 +8,8 @@ import { ROUTE_ACCESS, RouteAccess } from './access.decorators'
 import { AccountAccessService } from './account-access.service'
 import { AgentAuthenticator } from './agent.auth'
 import { AuthEpoch } from './auth-epoch'
+import { ManagementKeyAuthenticator } from './management-keys.auth'
+import { SessionsService } from './sessions.service'
 import { Principal } from './principal'
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
@@ -25,6 +27,8 @@ export class AccessGuard extends AuthGuard(['session', 'management-key']) {
     private readonly accountAccess: AccountAccessService,
     private readonly agents: AgentAuthenticator,
     private readonly epoch: AuthEpoch,
+    private readonly sessions: SessionsService,
+    private readonly managementKeys: ManagementKeyAuthenticator,
   ) {
     super()
   }
@@ -40,6 +44,7 @@ export class AccessGuard extends AuthGuard(['session', 'management-key']) {
 
     const request = context.switchToHttp().getRequest<FastifyRequest>()
     request.authEpoch = await this.epoch.current()
+    request.authenticators = { sessions: this.sessions, managementKeys: this.managementKeys }
     await super.canActivate(context)
     const principal = request.user!
     if (access.kind === 'authenticated') return true

@@ -27,6 +27,11 @@ declare module 'fastify' {
     agent?: AgentIdentity
     /** the AuthEpoch this request is checked under */
     authEpoch?: string
+    /** this application's authenticators, for the passport strategies */
+    authenticators?: {
+      sessions: { authenticate(token: string, epoch: string): Promise<Principal | null> }
+      managementKeys: { authenticate(secret: string, epoch: string): Promise<Principal | null> }
+    }
   }
 }
 

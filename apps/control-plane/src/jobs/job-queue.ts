@@ -11,14 +11,16 @@ export function redisConnection(config: Config) {
 @Injectable()
 export class JobQueue implements OnApplicationShutdown {
   readonly queue: Queue
+  private readonly attempts: number
 
   constructor(config: Config) {
+    this.attempts = config.JOB_ATTEMPTS
     this.queue = new Queue(QUEUE_NAME, { connection: redisConnection(config), prefix: config.REDIS_PREFIX })
   }
 
   async enqueue<N extends JobName>(name: N, payload: JobPayloads[N], options: JobsOptions = {}): Promise<void> {
     await this.queue.add(name, payload, {
-      attempts: 8,
+      attempts: this.attempts,
       backoff: { type: 'exponential', delay: 1000 },
       removeOnComplete: 1000,
       removeOnFail: 5000,

@@ -15,7 +15,7 @@ export interface CollectionConfig {
 }
 
 export const MAX_DIMENSION = 65_536
-export const DEFAULT_HNSW = { m: 16, efConstruct: 100, fullScanThresholdKb: 10_000 } as const
+export const DEFAULT_HNSW = { m: 16, efConstruct: 100, fullScanThresholdKb: 1_000 } as const
 const MAX_NAME_BYTES = 255
 const INVALID_NAME_CHARS = ['<', '>', ':', '"', '/', '\\', '|', '?', '*', '\0', '\u001f']
 

@@ -7,7 +7,8 @@
 import { candidateLabels } from '../filters/candidates'
 import { compileFilter, PointPredicate } from '../filters/evaluate'
 import type { Filter } from '../filters/filter'
-import { exactScore, meetsThreshold, prepareVector, ranksBefore } from '../index/distance'
+import { meetsThreshold, prepareVector } from '../index/distance'
+import { exactTopK, Hit } from '../index/exact-search'
 import type { PointId } from './ids'
 import type { PointStore } from './point-store'
 
@@ -21,11 +22,6 @@ export interface SearchRequest {
   readonly exact?: boolean
   /** Ids never returned (a query by point id leaves out that point). */
   readonly exclude?: ReadonlySet<PointId>
-}
-
-export interface Hit {
-  readonly label: number
-  readonly score: number
 }
 
 export type SearchPlan = 'exact-all' | 'exact-candidates' | 'hnsw' | 'hnsw-filtered'
@@ -48,7 +44,8 @@ export function searchPoints(store: PointStore, request: SearchRequest, options:
   let hits: Hit[]
   if (plan === 'exact-all' || plan === 'exact-candidates') {
     const labels = candidates ?? store.liveLabels()
-    hits = exactTopK(store, query, labels, k, predicate)
+    const accept = predicate && ((label: number) => predicate(store.payloadAt(label), store.idAt(label)!))
+    hits = exactTopK(distance, store.vectors.rows, query, labels, k, accept)
   } else {
     const accept = predicate && acceptLabel(store, predicate, candidates)
     hits = store.index.search(Array.from(query), k, request.hnswEf ?? options.defaultEf, accept)
@@ -102,24 +99,4 @@ function estimateMatches(store: PointStore, predicate: PointPredicate): number {
 function acceptLabel(store: PointStore, predicate: PointPredicate, candidates: Iterable<number> | undefined): (label: number) => boolean {
   if (candidates instanceof Set) return (label) => candidates.has(label) && predicate(store.payloadAt(label), store.idAt(label)!)
   return (label) => predicate(store.payloadAt(label), store.idAt(label)!)
-}
-
-/** The k best of `labels` by exact score, best first. */
-function exactTopK(store: PointStore, query: Float32Array, labels: Iterable<number>, k: number, predicate: PointPredicate | undefined): Hit[] {
-  const distance = store.space.distance
-  const rows = store.vectors.rows
-  const top: Hit[] = []
-  if (k <= 0) return top
-  for (const label of labels) {
-    if (predicate && !predicate(store.payloadAt(label), store.idAt(label)!)) continue
-    const score = exactScore(distance, query, rows, label)
-    if (top.length === k && !ranksBefore(distance, score, top[k - 1].score)) continue
-    let i = top.length === k ? k - 1 : top.length
-    while (i > 0 && ranksBefore(distance, score, top[i - 1].score)) {
-      top[i] = top[i - 1]
-      i--
-    }
-    top[i] = { label, score }
-  }
-  return top
 }

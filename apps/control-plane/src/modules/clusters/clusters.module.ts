@@ -15,7 +15,7 @@ import { CLUSTER_PROVISIONER, LocalProvisioner } from '@quiver/provisioner'
     ClusterChanges,
     ClusterConvergeHandler,
     ClustersReconcileHandler,
-    { provide: CLUSTER_PROVISIONER, inject: [Config], useFactory: (config: Config) => new LocalProvisioner(path.resolve(config.QUIVER_DATA_DIR)) },
+    { provide: CLUSTER_PROVISIONER, inject: [Config], useFactory: (config: Config) => new LocalProvisioner(path.resolve(config.QUIVER_DATA_DIR), config.QUIVER_NODE_ENTRY) },
   ],
   exports: [ClustersService, ClusterChanges],
 })
