@@ -173,6 +173,14 @@ describe('node: search and filters', () => {
       assert.equal(half.points.length, 10)
       assert.ok(half.points.every((p) => (p.payload as { bucket: number }).bucket === 1))
     }
+    // indexed and unindexed conditions together: the index narrows, every condition still holds
+    const tenant = 't3'
+    const excluded = points.filter((p) => p.payload.tenant === tenant).slice(0, 5).map((p) => p.id)
+    const mixed = { must: [{ key: 'tenant', match: { value: tenant } }], must_not: [{ has_id: excluded }], should: [{ key: 'bucket', match: { value: 1 } }, { key: 'tenant', match: { value: 't999' } }] }
+    const expected = points.filter((p) => p.payload.tenant === tenant && !excluded.includes(p.id) && p.payload.bucket === 1).map((p) => p.id)
+    assert.equal((await suite.client.count(c, { filter: mixed })).count, expected.length)
+    const mixedHits = await suite.client.query(c, { query: [1, 0, 0, 0, 0, 0, 0, 0], limit: 100, filter: mixed })
+    assert.deepEqual(new Set(mixedHits.points.map((p) => p.id)), new Set(expected))
     const unindexed = await suite.client.query(c, { query: [1, 0, 0, 0, 0, 0, 0, 0], limit: 5, filter: { must: [{ has_id: [5, 6, 7] }] } })
     assert.deepEqual(new Set(unindexed.points.map((p) => p.id)), new Set([5, 6, 7]))
   })

@@ -9,13 +9,13 @@ export interface CollectionConfig {
   readonly hnsw: {
     readonly m: number
     readonly efConstruct: number
-    /** Qdrant's full_scan_threshold, in KiB of vectors: below it a search scores candidates exactly. */
+    /** Qdrant's full_scan_threshold, in KiB of vectors: a collection this small is always scored exactly. */
     readonly fullScanThresholdKb: number
   }
 }
 
 export const MAX_DIMENSION = 65_536
-export const DEFAULT_HNSW = { m: 16, efConstruct: 100, fullScanThresholdKb: 1_000 } as const
+export const DEFAULT_HNSW = { m: 16, efConstruct: 100, fullScanThresholdKb: 200 } as const
 const MAX_NAME_BYTES = 255
 const INVALID_NAME_CHARS = ['<', '>', ':', '"', '/', '\\', '|', '?', '*', '\0', '\u001f']
 
@@ -93,9 +93,9 @@ export function qdrantConfig(config: CollectionConfig): Record<string, unknown> 
 }
 
 /** How a search in this collection plans: exact below the full-scan threshold, else the graph at ef_construct unless asked. */
-export function searchOptions(config: CollectionConfig): { exactScanMaxPoints: number; defaultEf: number } {
+export function searchOptions(config: CollectionConfig): { fullScanPoints: number; defaultEf: number } {
   return {
-    exactScanMaxPoints: Math.floor((config.hnsw.fullScanThresholdKb * 1024) / (config.vectors.size * 4)),
+    fullScanPoints: Math.floor((config.hnsw.fullScanThresholdKb * 1024) / (config.vectors.size * 4)),
     defaultEf: config.hnsw.efConstruct,
   }
 }

@@ -1,37 +1,48 @@
 // What the payload index can say about a filter before any point is read: a superset of the labels
-// it can match (undefined when no condition it must meet is on an indexed key). Conditions the
-// index cannot answer are still checked point by point afterwards.
+// it can match (undefined when no condition it must meet is on an indexed key), and whether that
+// set is exactly the matching points (every condition answered by the index, no must_not), in
+// which case nobody needs to read a payload. Otherwise the filter is still checked point by point.
 import type { PointStore } from '../points/point-store'
 import type { Condition, Filter } from './filter'
 
-export function candidateLabels(filter: Filter, store: PointStore): ReadonlySet<number> | undefined {
-  const sets: ReadonlySet<number>[] = []
+export interface IndexAnswer {
+  readonly labels: ReadonlySet<number>
+  readonly exact: boolean
+}
+
+export function candidateLabels(filter: Filter, store: PointStore): IndexAnswer | undefined {
+  const answers: IndexAnswer[] = []
+  let complete = filter.mustNot.length === 0
   for (const condition of filter.must) {
-    const labels = conditionCandidates(condition, store)
-    if (labels) sets.push(labels)
+    const answer = conditionCandidates(condition, store)
+    if (answer) answers.push(answer)
+    else complete = false
   }
   if (filter.should.length > 0) {
     const parts = filter.should.map((c) => conditionCandidates(c, store))
-    if (parts.every((p): p is ReadonlySet<number> => p !== undefined)) sets.push(union(parts))
+    if (parts.every((p): p is IndexAnswer => p !== undefined)) answers.push({ labels: union(parts.map((p) => p.labels)), exact: parts.every((p) => p.exact) })
+    else complete = false
   }
-  return sets.length === 0 ? undefined : intersect(sets)
+  if (answers.length === 0) return undefined
+  return { labels: intersect(answers.map((a) => a.labels)), exact: complete && answers.every((a) => a.exact) }
 }
 
-function conditionCandidates(condition: Condition, store: PointStore): ReadonlySet<number> | undefined {
+function conditionCandidates(condition: Condition, store: PointStore): IndexAnswer | undefined {
+  const exact = (labels: ReadonlySet<number> | undefined) => labels && { labels, exact: true }
   switch (condition.kind) {
     case 'match':
-      return store.payloadIndex.get(condition.key)?.lookup(condition.value)
+      return exact(store.payloadIndex.get(condition.key)?.lookup(condition.value))
     case 'any':
-      return store.payloadIndex.get(condition.key)?.lookupAny(condition.values)
+      return exact(store.payloadIndex.get(condition.key)?.lookupAny(condition.values))
     case 'range':
-      return store.payloadIndex.get(condition.key)?.lookupRange(condition.bounds)
+      return exact(store.payloadIndex.get(condition.key)?.lookupRange(condition.bounds))
     case 'has_id': {
       const labels = new Set<number>()
       for (const id of condition.ids) {
         const label = store.labelOf(id)
         if (label !== undefined) labels.add(label)
       }
-      return labels
+      return { labels, exact: true }
     }
     case 'filter':
       return candidateLabels(condition.filter, store)
@@ -47,7 +58,7 @@ function union(sets: readonly ReadonlySet<number>[]): ReadonlySet<number> {
   return out
 }
 
-function intersect(sets: ReadonlySet<number>[]): ReadonlySet<number> {
+function intersect(sets: readonly ReadonlySet<number>[]): ReadonlySet<number> {
   if (sets.length === 1) return sets[0]
   const [smallest, ...others] = [...sets].sort((a, b) => a.size - b.size)
   const out = new Set<number>()

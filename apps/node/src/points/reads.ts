@@ -48,10 +48,11 @@ export function scrollPoints(store: PointStore, request: ScrollRequest, scope: F
 
 export function countPoints(store: PointStore, filter: Filter | undefined): number {
   if (!filter) return store.count
-  const accept = compileFilter(filter)
   const candidates = candidateLabels(filter, store)
+  if (candidates?.exact) return candidates.labels.size
+  const accept = compileFilter(filter)
   let count = 0
-  for (const label of candidates ?? store.liveLabels()) if (accept(store.payloadAt(label), store.idAt(label)!)) count++
+  for (const label of candidates?.labels ?? store.liveLabels()) if (accept(store.payloadAt(label), store.idAt(label)!)) count++
   return count
 }
 
@@ -76,7 +77,7 @@ export function queryPoints(store: PointStore, request: NearestRequest & { query
 
 /** Ids in Qdrant's order that may match `filter`: the index's few candidates, or every id. */
 function orderedCandidates(store: PointStore, filter: Filter | undefined): readonly PointId[] {
-  const candidates = filter && candidateLabels(filter, store)
+  const candidates = filter && candidateLabels(filter, store)?.labels
   if (candidates && candidates.size < store.count / 4) return [...candidates].map((l) => store.idAt(l)!).sort(comparePointIds)
   return store.sortedIds()
 }

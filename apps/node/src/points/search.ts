@@ -2,7 +2,9 @@
 //  - exact scoring of every point when asked (`params.exact`) or when the collection is small;
 //  - exact scoring of the filter's candidates when the payload index (or a sample, for keys without
 //    an index) says they are few: below the cross-over, scoring them all beats walking the graph
-//    (see bench/node-search.ts, which measures it);
+//    with a filter callback. bench/node-search.ts measures it: at dim 128 it sits near 1,000
+//    candidates of 10k points and 3,000 of 100k, i.e. about 10·√N (exact cost grows with the
+//    candidates, the callback's with 1/selectivity);
 //  - otherwise the HNSW graph, with the filter as hnswlib's accept callback.
 import { candidateLabels } from '../filters/candidates'
 import { compileFilter, PointPredicate } from '../filters/evaluate'
@@ -27,60 +29,66 @@ export interface SearchRequest {
 export type SearchPlan = 'exact-all' | 'exact-candidates' | 'hnsw' | 'hnsw-filtered'
 
 export interface SearchOptions {
-  /** Candidates up to which exact scoring is used instead of the graph. */
-  readonly exactScanMaxPoints: number
+  /** Collections up to this many points are always scored exactly (Qdrant's full_scan_threshold). */
+  readonly fullScanPoints: number
   readonly defaultEf: number
 }
 
+const CROSS_OVER_FACTOR = 10
 const SAMPLE_SIZE = 256
+
+/** Filter candidates up to which exact scoring is faster than hnswlib's filtered search. */
+export function exactCandidateLimit(pointCount: number, fullScanPoints: number): number {
+  return Math.max(fullScanPoints, Math.round(CROSS_OVER_FACTOR * Math.sqrt(pointCount)))
+}
+
+interface Plan {
+  readonly plan: SearchPlan
+  readonly labels?: Iterable<number>
+  readonly candidates?: ReadonlySet<number>
+  /** What is left to check per point (undefined: every candidate matches). */
+  readonly check?: PointPredicate
+}
 
 export function searchPoints(store: PointStore, request: SearchRequest, options: SearchOptions): { hits: Hit[]; plan: SearchPlan } {
   const distance = store.space.distance
   const query = prepareVector(distance, request.vector)
   const k = request.limit + request.offset
-  const predicate = combinedPredicate(request)
-  const { plan, candidates } = choosePlan(store, request, predicate, options)
+  const { plan, labels, candidates, check } = choosePlan(store, request, options)
+  const accept = check && ((label: number) => check(store.payloadAt(label), store.idAt(label)!))
 
   let hits: Hit[]
   if (plan === 'exact-all' || plan === 'exact-candidates') {
-    const labels = candidates ?? store.liveLabels()
-    const accept = predicate && ((label: number) => predicate(store.payloadAt(label), store.idAt(label)!))
-    hits = exactTopK(distance, store.vectors.rows, query, labels, k, accept)
+    hits = exactTopK(distance, store.vectors.rows, query, labels ?? store.liveLabels(), k, accept)
   } else {
-    const accept = predicate && acceptLabel(store, predicate, candidates)
-    hits = store.index.search(Array.from(query), k, request.hnswEf ?? options.defaultEf, accept)
+    const inCandidates = candidates && (accept ? (label: number) => candidates.has(label) && accept(label) : (label: number) => candidates.has(label))
+    hits = store.index.search(Array.from(query), k, request.hnswEf ?? options.defaultEf, inCandidates ?? accept)
   }
   const threshold = request.scoreThreshold
   return { hits: hits.filter((h) => meetsThreshold(distance, h.score, threshold)).slice(request.offset, k), plan }
 }
 
-function combinedPredicate(request: SearchRequest): PointPredicate | undefined {
-  const filter = request.filter && compileFilter(request.filter)
+function choosePlan(store: PointStore, request: SearchRequest, options: SearchOptions): Plan {
   const exclude = request.exclude && request.exclude.size > 0 ? request.exclude : undefined
-  if (!exclude) return filter
-  return (payload, id) => !exclude.has(id) && (!filter || filter(payload, id))
-}
-
-function choosePlan(
-  store: PointStore,
-  request: SearchRequest,
-  predicate: PointPredicate | undefined,
-  options: SearchOptions,
-): { plan: SearchPlan; candidates?: Iterable<number> & { size?: number } } {
-  if (request.exact || store.count <= options.exactScanMaxPoints) return { plan: 'exact-all' }
-  if (!request.filter || !predicate) return { plan: predicate ? 'hnsw-filtered' : 'hnsw' }
+  const notExcluded: PointPredicate | undefined = exclude && ((_payload, id) => !exclude.has(id))
+  const filter = request.filter && compileFilter(request.filter)
+  const predicate: PointPredicate | undefined = filter && notExcluded ? (payload, id) => notExcluded(payload, id) && filter(payload, id) : (filter ?? notExcluded)
+  if (request.exact || store.count <= options.fullScanPoints) return { plan: 'exact-all', check: predicate }
+  if (!request.filter || !filter) return { plan: predicate ? 'hnsw-filtered' : 'hnsw', check: predicate }
+  const limit = exactCandidateLimit(store.count, options.fullScanPoints)
   const indexed = candidateLabels(request.filter, store)
   if (indexed) {
-    return indexed.size <= options.exactScanMaxPoints ? { plan: 'exact-candidates', candidates: indexed } : { plan: 'hnsw-filtered', candidates: indexed }
+    const check = indexed.exact ? notExcluded : predicate
+    if (indexed.labels.size <= limit) return { plan: 'exact-candidates', labels: indexed.labels, check }
+    return { plan: 'hnsw-filtered', candidates: indexed.labels, check }
   }
   // No index to ask: estimate the matches from a sample, and if they are few, find them all by scan.
-  const estimate = estimateMatches(store, predicate)
-  if (estimate <= options.exactScanMaxPoints / 2) {
+  if (estimateMatches(store, predicate!) <= limit / 2) {
     const matching: number[] = []
-    for (const label of store.liveLabels()) if (predicate(store.payloadAt(label), store.idAt(label)!)) matching.push(label)
-    return { plan: 'exact-candidates', candidates: matching }
+    for (const label of store.liveLabels()) if (predicate!(store.payloadAt(label), store.idAt(label)!)) matching.push(label)
+    return { plan: 'exact-candidates', labels: matching }
   }
-  return { plan: 'hnsw-filtered' }
+  return { plan: 'hnsw-filtered', check: predicate }
 }
 
 function estimateMatches(store: PointStore, predicate: PointPredicate): number {
@@ -94,9 +102,4 @@ function estimateMatches(store: PointStore, predicate: PointPredicate): number {
     if (predicate(store.payloadAt(label), id)) matched++
   }
   return seen === 0 ? 0 : (matched / seen) * store.count
-}
-
-function acceptLabel(store: PointStore, predicate: PointPredicate, candidates: Iterable<number> | undefined): (label: number) => boolean {
-  if (candidates instanceof Set) return (label) => candidates.has(label) && predicate(store.payloadAt(label), store.idAt(label)!)
-  return (label) => predicate(store.payloadAt(label), store.idAt(label)!)
 }

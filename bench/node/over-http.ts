@@ -1,0 +1,108 @@
+// The node side: a real node process on loopback, loaded through HTTP the way a Qdrant client does.
+import autocannon from 'autocannon'
+import { readFileSync } from 'node:fs'
+import { NodeProcess } from '../../apps/node/test/support/node-process'
+import { Dataset, filterValue, K, recallAtK, row } from './dataset'
+
+export const COLLECTION = 'bench'
+const BATCH = 100
+
+async function request(node: NodeProcess, method: string, path: string, body?: unknown): Promise<any> {
+  const res = await fetch(node.url + path, { method, headers: { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) })
+  const json = (await res.json()) as { result?: unknown; status: unknown }
+  if (res.status !== 200) throw new Error(`${method} ${path}: HTTP ${res.status} ${JSON.stringify(json.status)}`)
+  return json.result
+}
+
+/** Creates the collection with payload indexes and uploads every vector with wait=true in batches of 100; points per second. */
+export async function ingest(node: NodeProcess, ds: Dataset, m: number, efConstruction: number, connections: number): Promise<number> {
+  await request(node, 'PUT', `/collections/${COLLECTION}`, { vectors: { size: ds.dimension, distance: 'Cosine' }, hnsw_config: { m, ef_construct: efConstruction } })
+  for (const field of ['bucket10', 'bucket100']) await request(node, 'PUT', `/collections/${COLLECTION}/index?wait=true`, { field_name: field, field_schema: 'integer' })
+  const batches = Array.from({ length: Math.ceil(ds.count / BATCH) }, (_, b) => b)
+  const bodies = batches.map((b) => {
+    const ids = Array.from({ length: Math.min(BATCH, ds.count - b * BATCH) }, (_, k) => b * BATCH + k)
+    return JSON.stringify({ points: ids.map((id) => ({ id, vector: row(ds.vectors, ds.dimension, id), payload: { bucket10: id % 10, bucket100: id % 100 } })) })
+  })
+  let next = 0
+  const started = performance.now()
+  const uploader = async () => {
+    while (next < bodies.length) {
+      const body = bodies[next++]
+      const res = await fetch(`${node.url}/collections/${COLLECTION}/points?wait=true`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body })
+      if (res.status !== 200) throw new Error(`upsert: HTTP ${res.status} ${await res.text()}`)
+      await res.arrayBuffer()
+    }
+  }
+  await Promise.all(Array.from({ length: connections }, uploader))
+  return ds.count / ((performance.now() - started) / 1000)
+}
+
+export function searchBody(ds: Dataset, q: number, ef: number, modulus?: number): Record<string, unknown> {
+  return {
+    vector: row(ds.queries, ds.dimension, q),
+    limit: K,
+    params: { hnsw_ef: ef },
+    ...(modulus !== undefined && { filter: { must: [{ key: `bucket${modulus}`, match: { value: filterValue(q, modulus) } }] } }),
+  }
+}
+
+/** Recall@10 of one sequential pass over the queries. */
+export async function httpRecall(node: NodeProcess, ds: Dataset, ef: number, truth: Int32Array[], modulus?: number): Promise<number> {
+  const found: number[][] = []
+  for (let q = 0; q < ds.queryCount; q++) {
+    const hits = (await request(node, 'POST', `/collections/${COLLECTION}/points/search`, searchBody(ds, q, ef, modulus))) as { id: number }[]
+    found.push(hits.map((h) => h.id))
+  }
+  return recallAtK(found, truth)
+}
+
+/** autocannon at `connections` over rotating query bodies: requests per second and latency percentiles (ms). */
+export async function httpLoad(node: NodeProcess, ds: Dataset, ef: number, seconds: number, connections: number, modulus?: number) {
+  const bodies = Array.from({ length: ds.queryCount }, (_, q) => JSON.stringify(searchBody(ds, q, ef, modulus)))
+  let i = 0
+  const result = await autocannon({
+    url: `${node.url}/collections/${COLLECTION}/points/search`,
+    connections,
+    duration: seconds,
+    requests: [
+      {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        setupRequest: (req) => ({ ...req, body: bodies[i++ % bodies.length] }),
+      },
+    ],
+  })
+  if (result.non2xx > 0 || result.errors > 0) throw new Error(`search load: ${result.non2xx} non-2xx, ${result.errors} errors`)
+  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99 }
+}
+
+/**
+ * The worst latency of back-to-back searches while the node writes a checkpoint and a snapshot of
+ * the loaded collection (made dirty first), next to the worst over the same time without one.
+ */
+export async function checkpointStall(node: NodeProcess, ds: Dataset, ef: number): Promise<{ worstDuring: number; worstQuiet: number; snapshotMs: number }> {
+  const searchLoop = async (until: () => boolean) => {
+    let worst = 0
+    for (let q = 0; !until(); q = (q + 1) % ds.queryCount) {
+      const t = performance.now()
+      await request(node, 'POST', `/collections/${COLLECTION}/points/search`, searchBody(ds, q, ef))
+      worst = Math.max(worst, performance.now() - t)
+    }
+    return worst
+  }
+  await request(node, 'PUT', `/collections/${COLLECTION}/points?wait=true`, { points: [{ id: 0, vector: row(ds.vectors, ds.dimension, 0), payload: { bucket10: 0, bucket100: 0 } }] })
+  let done = false
+  const started = performance.now()
+  const snapshot = request(node, 'POST', `/collections/${COLLECTION}/snapshots`).finally(() => (done = true))
+  const [worstDuring] = await Promise.all([searchLoop(() => done), snapshot])
+  const snapshotMs = performance.now() - started
+  const quietUntil = performance.now() + snapshotMs
+  const worstQuiet = await searchLoop(() => performance.now() > quietUntil)
+  return { worstDuring, worstQuiet, snapshotMs }
+}
+
+export function rssMegabytes(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8')
+  const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? NaN)
+  return kb / 1024
+}
