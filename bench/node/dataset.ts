@@ -3,6 +3,7 @@
 // the slow part) for plain and filtered top-10.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
+import { seededRandom } from '../../apps/node/test/support/node-process'
 
 export interface Dataset {
   readonly count: number
@@ -24,17 +25,6 @@ const CACHE = path.resolve(__dirname, '../../../bench/.cache')
 
 /** The filter value a query uses: query q asks for bucket q % modulus. */
 export const filterValue = (q: number, modulus: number) => q % modulus
-
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 function gaussian(random: () => number): number {
   return Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random())
