@@ -13,6 +13,9 @@ import { decodeOperation, encodeOperation, Operation } from '../storage/operatio
 import { WriteAheadLog } from '../storage/wal'
 import type { CollectionConfig } from './collection-config'
 import path from 'node:path'
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises'
+
+const DRAIN_SLICE_MS = 8
 
 export interface UpdateResult {
   readonly operation_id: number
@@ -40,6 +43,7 @@ export class Collection {
   private closed = false
   private readonly pinned = new Set<string>()
   private currentDir: string | undefined
+  private draining: Promise<void> = Promise.resolve()
 
   private constructor(
     readonly name: string,
@@ -117,7 +121,7 @@ export class Collection {
   }
 
   private apply(lsn: number, op: Operation): Promise<void> {
-    if (!this.frozen) {
+    if (!this.frozen && this.pending.length === 0) {
       try {
         applyOperation(this.store, op, lsn)
         return Promise.resolve()
@@ -128,18 +132,26 @@ export class Collection {
     return new Promise((resolve, reject) => this.pending.push({ lsn, op, resolve, reject }))
   }
 
+  /** Applies the writes held during a checkpoint, a few milliseconds at a time so searches interleave. */
   private thaw(): void {
     this.frozen = false
-    const pending = this.pending
-    this.pending = []
-    for (const p of pending) {
-      try {
-        applyOperation(this.store, p.op, p.lsn)
-        p.resolve()
-      } catch (error) {
-        p.reject(error)
+    this.draining = (async () => {
+      let next = 0
+      while (next < this.pending.length) {
+        const started = performance.now()
+        while (next < this.pending.length && performance.now() - started < DRAIN_SLICE_MS) {
+          const p = this.pending[next++]
+          try {
+            applyOperation(this.store, p.op, p.lsn)
+            p.resolve()
+          } catch (error) {
+            p.reject(error)
+          }
+        }
+        if (next < this.pending.length) await yieldToEventLoop()
       }
-    }
+      this.pending = []
+    })()
   }
 
   /** Writes a checkpoint holding every write submitted so far; concurrent calls share the work. */
@@ -148,6 +160,7 @@ export class Collection {
     if (!this.dirty && !(force && !this.currentDir)) return
     this.checkpointing = (async () => {
       const started = performance.now()
+      await this.draining // the log position below must have been applied
       this.frozen = true
       const lsn = this.lastLsn
       const rotated = this.wal.rotate(lsn + 1)
@@ -183,6 +196,7 @@ export class Collection {
     this.closed = true
     if (flush) await this.checkpoint()
     else while (this.checkpointing) await this.checkpointing.catch(() => undefined)
+    await this.draining
     await this.wal.close()
   }
 

@@ -17,11 +17,15 @@ const INITIAL_CAPACITY = 1024
 const RANDOM_SEED = 100
 
 export class VectorIndex {
+  private maxElements: number
+
   private constructor(
     private readonly hnsw: HierarchicalNSW,
     private readonly distance: Distance,
     private readonly dimension: number,
-  ) {}
+  ) {
+    this.maxElements = hnsw.getMaxElements()
+  }
 
   static create(distance: Distance, dimension: number, params: HnswParams, capacity = INITIAL_CAPACITY): VectorIndex {
     const hnsw = new HierarchicalNSW(hnswSpace(distance), dimension)
@@ -36,7 +40,7 @@ export class VectorIndex {
   }
 
   get capacity(): number {
-    return this.hnsw.getMaxElements()
+    return this.maxElements
   }
 
   /** Slots ever used, deleted ones included. */
@@ -46,7 +50,10 @@ export class VectorIndex {
 
   /** Inserts or replaces the vector of `label` (un-deleting a freed slot). */
   put(label: number, vector: number[]): void {
-    if (label >= this.capacity || this.slotCount >= this.capacity) this.hnsw.resizeIndex(Math.max(this.capacity * 2, label + 1))
+    if (label >= this.maxElements || this.slotCount >= this.maxElements) {
+      this.hnsw.resizeIndex(Math.max(this.maxElements * 2, label + 1))
+      this.maxElements = this.hnsw.getMaxElements()
+    }
     this.hnsw.addPoint(vector, label)
   }
 

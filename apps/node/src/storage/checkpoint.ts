@@ -26,7 +26,7 @@ export interface CheckpointManifest {
 }
 
 const CURRENT = 'CURRENT'
-const POINTS_PER_CHUNK = 2000
+const POINTS_PER_CHUNK = 500
 
 export class CorruptCheckpoint extends Error {}
 

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto'
 import { createReadStream } from 'node:fs'
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises'
 
-const CHUNK = 4 * 2 ** 20
+const CHUNK = 2 ** 20
 
 export async function sha256File(file: string): Promise<string> {
   const hash = createHash('sha256')
