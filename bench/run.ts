@@ -2,12 +2,14 @@
 import { mkdirSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { benchControlPlane } from './control-plane'
+import { benchNode } from './node-search'
 import { BenchRow, machineFacts, met, printTable, ratio } from './lib/report'
 
 async function main() {
   const quick = process.argv.includes('--quick')
   console.log(`# Quiver benchmark${quick ? ' (quick: small data, short runs, no speed verdict)' : ''}\n${machineFacts()}`)
   const rows: BenchRow[] = []
+  rows.push(...(await benchNode({ quick })))
   rows.push(...(await benchControlPlane({ quick })))
   printTable('Results', rows)
   if (!quick) {
