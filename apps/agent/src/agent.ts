@@ -75,6 +75,15 @@ export class Agent {
       }))
       await this.call('POST', `/api/v1/agent/clusters/${cluster.id}/report`, report)
     }
+    // a cluster the control plane no longer knows (its account was deleted) must not run on
+    const desired = new Set(clusters.map((c) => c.id))
+    for (const [clusterId, { nodes }] of Object.entries(this.state.clusters)) {
+      if (desired.has(clusterId)) continue
+      await this.provisioner.destroy({ clusterId, signingKey: '', nodes }, nodes)
+      delete this.state.clusters[clusterId]
+      this.stateFile.save(this.state)
+      this.log(`removed cluster ${clusterId}: it no longer exists in the control plane`)
+    }
   }
 
   private async converge(cluster: DesiredCluster): Promise<Report> {
