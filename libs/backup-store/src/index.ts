@@ -1,0 +1,2 @@
+export * from './backup-store'
+export * from './local-backup-store'
