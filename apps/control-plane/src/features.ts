@@ -1,4 +1,5 @@
 import { AccountsModule } from './modules/accounts/accounts.module'
+import { BackupsModule } from './modules/backups/backups.module'
 import { ClustersModule } from './modules/clusters/clusters.module'
 import { PaymentInformationModule } from './modules/payment-information/payment-information.module'
 import { HybridCloudModule } from './modules/hybrid-cloud/hybrid-cloud.module'
@@ -23,6 +24,7 @@ export const FEATURE_MODULES = [
   ManagementKeysModule,
   ClustersModule,
   ClusterAccessModule,
+  BackupsModule,
   PaymentInformationModule,
   HybridCloudModule,
 ]

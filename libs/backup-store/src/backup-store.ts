@@ -41,3 +41,5 @@ export function keySegments(key: string): string[] {
 export function keySegment(name: string): string {
   return encodeURIComponent(name).replace(/[!'()*~.]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)
 }
+
+export const BACKUP_STORE = Symbol('BackupStore')

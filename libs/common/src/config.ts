@@ -34,6 +34,8 @@ export class Config {
   QUIVER_SECRET_KEY?: string
   @Transform(toInt) @IsInt() @Min(1) @Max(1440) DATA_ACCESS_TOKEN_TTL_MINUTES = 15
   @Transform(toInt) @IsInt() @Min(1000) @Max(3_600_000) RECONCILE_INTERVAL_MS = 5000
+  /** how often expired backups are deleted (and backup schedules re-checked against their job schedulers) */
+  @Transform(toInt) @IsInt() @Min(1000) @Max(86_400_000) BACKUP_RETENTION_INTERVAL_MS = 60_000
   /** a hybrid-cloud agent silent for this long shows as DISCONNECTED */
   @Transform(toInt) @IsInt() @Min(1) @Max(86400) AGENT_SILENCE_SECONDS = 30
   @IsOptional() @Matches(/^smtps?:\/\/[^/]+/, { message: 'must be an smtp:// or smtps:// URL' }) SMTP_URL?: string

@@ -1,0 +1,127 @@
+import { Inject, Injectable, Logger } from '@nestjs/common'
+import type { Job } from 'bullmq'
+import { SecretBox } from '@quiver/common'
+import { BACKUP_STORE, BackupStore, keySegment } from '@quiver/backup-store'
+import { Backup, Prisma, PrismaService } from '@quiver/database'
+import { HandlesJob, JobHandler } from '../../jobs/job-handler'
+import { JobPayloads } from '../../jobs/jobs'
+import { BackupSchedulers } from './backup-schedulers'
+import { CollectionEntry, StartedSnapshot, StoredCollection } from './backup-views'
+import { withBackupLock } from './cluster-lock'
+import { nodeClients, NodeSnapshots } from './node-snapshots'
+
+const DAY_MS = 24 * 3600_000
+
+/** A backup that cannot be made (no retry helps): it shows FAILED with this reason. */
+class BackupRefused extends Error {}
+
+export const isLastAttempt = (job: Job) => job.attemptsMade + 1 >= (job.opts.attempts ?? 1)
+const asJson = (entries: CollectionEntry[]) => entries as unknown as Prisma.InputJsonValue
+
+/**
+ * Snapshots every collection of every node of the cluster and copies each into the backup store,
+ * checked against the checksum the node computed. Idempotent: a retry (after an error or a worker
+ * killed midway) first removes what the interrupted attempt left, in the store and on the nodes, and
+ * starts over; the row turns SUCCEEDED only after every file is stored and verified.
+ */
+@Injectable()
+@HandlesJob('backup.create')
+export class BackupCreateHandler implements JobHandler<'backup.create'> {
+  private readonly logger = new Logger('BackupCreate')
+
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly secrets: SecretBox,
+    private readonly schedulers: BackupSchedulers,
+    @Inject(BACKUP_STORE) private readonly store: BackupStore,
+  ) {}
+
+  async handle(payload: JobPayloads['backup.create'], job: Job): Promise<void> {
+    const backup = 'backupId' in payload ? await this.prisma.backup.findFirst({ where: { id: payload.backupId, accountId: payload.accountId } }) : await this.occurrence(payload, job)
+    if (!backup || backup.status === 'SUCCEEDED' || backup.status === 'FAILED') return // deleted, or finished by an earlier attempt
+    try {
+      await withBackupLock(this.prisma, backup.clusterId, () => this.run(backup))
+    } catch (error) {
+      const refused = error instanceof BackupRefused
+      if (refused || isLastAttempt(job)) await this.fail(backup, (error as Error).message)
+      if (!refused) throw error
+    }
+  }
+
+  /** A schedule's occurrence makes its backup row once, keyed by the occurrence's job id. */
+  private async occurrence({ accountId, scheduleId }: { accountId: string; scheduleId: string }, job: Job): Promise<Backup | null> {
+    const made = await this.prisma.backup.findUnique({ where: { jobId: job.id! } })
+    if (made) return made
+    const schedule = await this.prisma.backupSchedule.findFirst({ where: { id: scheduleId, accountId }, include: { cluster: true } })
+    if (!schedule || !schedule.enabled) {
+      if (!schedule) await this.schedulers.remove(scheduleId) // a scheduler that outlived its schedule
+      return null
+    }
+    const now = new Date()
+    const backup = await this.prisma.backup.create({
+      data: {
+        accountId,
+        clusterId: schedule.clusterId,
+        clusterName: schedule.cluster.name,
+        scheduleId,
+        jobId: job.id!,
+        retentionDays: schedule.retentionDays,
+        expiresAt: new Date(now.getTime() + schedule.retentionDays * DAY_MS),
+      },
+    })
+    await this.prisma.backupSchedule.updateMany({ where: { id: scheduleId, accountId }, data: { lastRunAt: now } })
+    return backup
+  }
+
+  private async run(backup: Backup): Promise<void> {
+    const cluster = await this.prisma.cluster.findFirst({ where: { id: backup.clusterId, accountId: backup.accountId }, include: { nodes: true } })
+    if (!cluster) throw new BackupRefused('The cluster was deleted before the backup was made')
+    if (cluster.environmentId) throw new BackupRefused('Backups of clusters in a hybrid cloud environment are not available yet')
+    if (cluster.status === 'CREATING' || cluster.status === 'UPDATING') throw new Error(`The cluster is ${cluster.status}; the backup waits until it is HEALTHY`)
+    if (cluster.status !== 'HEALTHY') throw new BackupRefused(`The cluster is ${cluster.status}; only a HEALTHY cluster is backed up`)
+
+    const nodes = nodeClients(cluster.nodes, this.secrets.open(cluster.signingKey))
+    await this.clearInterruptedAttempt(backup, nodes)
+    await this.prisma.backup.update({ where: { id: backup.id }, data: { status: 'RUNNING', startedAt: new Date(), statusReason: null, collections: [], sizeBytes: 0 } })
+
+    const stored: StoredCollection[] = []
+    for (const node of nodes) {
+      for (const name of await node.client.collections()) {
+        const snapshot = await node.client.createSnapshot(name)
+        const started: StartedSnapshot = { node: node.ordinal, name, snapshot: snapshot.name }
+        await this.prisma.backup.update({ where: { id: backup.id }, data: { collections: asJson([...stored, started]) } })
+        const key = `${backup.accountId}/${backup.id}/node-${node.ordinal}/${keySegment(name)}.snapshot`
+        const object = await this.store.put(key, await node.client.download(name, snapshot.name), snapshot.checksum)
+        await node.client.deleteSnapshot(name, snapshot.name)
+        stored.push({ node: node.ordinal, name, key, sizeBytes: object.sizeBytes, checksum: object.checksum })
+        await this.prisma.backup.update({ where: { id: backup.id }, data: { collections: asJson(stored) } })
+        this.logger.log(`backup ${backup.id}: stored collection ${name} of node ${node.ordinal} (${object.sizeBytes} bytes)`)
+      }
+    }
+    await this.prisma.backup.updateMany({
+      where: { id: backup.id, status: 'RUNNING' },
+      data: { status: 'SUCCEEDED', completedAt: new Date(), collections: asJson(stored), sizeBytes: stored.reduce((n, c) => n + c.sizeBytes, 0) },
+    })
+    this.logger.log(`backup ${backup.id} of cluster ${cluster.id}: ${stored.length} collection(s)`)
+  }
+
+  /** What an earlier attempt left: its files in the store, and the snapshot it had started on a node. */
+  private async clearInterruptedAttempt(backup: Backup, nodes: { ordinal: number; client: NodeSnapshots }[]): Promise<void> {
+    const current = await this.prisma.backup.findUniqueOrThrow({ where: { id: backup.id } })
+    for (const entry of current.collections as unknown as CollectionEntry[]) {
+      if (!('snapshot' in entry)) continue
+      const node = nodes.find((n) => n.ordinal === entry.node)
+      await node?.client.deleteSnapshot(entry.name, entry.snapshot).catch((error: Error) => this.logger.warn(`left snapshot ${entry.snapshot}: ${error.message}`))
+    }
+    await this.store.deletePrefix(`${backup.accountId}/${backup.id}`)
+  }
+
+  private async fail(backup: Backup, reason: string): Promise<void> {
+    await this.store.deletePrefix(`${backup.accountId}/${backup.id}`).catch(() => undefined) // the retention job sweeps what stays
+    await this.prisma.backup.updateMany({
+      where: { id: backup.id, status: { in: ['PENDING', 'RUNNING'] } },
+      data: { status: 'FAILED', statusReason: reason, completedAt: new Date(), collections: [], sizeBytes: 0 },
+    })
+    this.logger.warn(`backup ${backup.id} failed: ${reason}`)
+  }
+}
