@@ -56,3 +56,21 @@ export async function clearRedisPrefix(prefix: string): Promise<void> {
   if (keys.length) await redis.del(...keys)
   await redis.quit()
 }
+
+export const WORKER_MAIN = path.resolve(__dirname, '../../apps/control-plane/src/worker.js')
+
+/** Worker processes joining a test's control plane (which runs none in-process); `stopAll` in `after`. */
+export function workerProcesses(workerEnv: Record<string, string>, extraEnv: Record<string, string> = {}) {
+  const started: Spawned[] = []
+  return {
+    async start(): Promise<Spawned> {
+      const worker = spawnNode(WORKER_MAIN, { ...workerEnv, LOG_LEVEL: 'info', ...extraEnv })
+      started.push(worker)
+      await worker.waitFor(/worker started/)
+      return worker
+    },
+    async stopAll(): Promise<void> {
+      for (const w of started) await w.stop()
+    },
+  }
+}
