@@ -30,6 +30,8 @@ describe('backup and restore', () => {
   let owner: TestUser
   let cluster: { id: string; name: string }
   let backup: any
+  let kept: any
+  let deletedClusterData: unknown
 
   before(async () => {
     owner = await signUp(cp.http)
@@ -127,7 +129,9 @@ describe('backup and restore', () => {
     const other = await createHealthyCluster(cp.http, owner)
     const client = await manageClient(owner, other.id)
     await client.createCollection('kept', { vectors: { size: 2, distance: 'Dot' } })
-    const kept = await backUp(cp.http, owner, other.id)
+    await client.upsert('kept', { wait: true, points: [{ id: 1, vector: [1, 2], payload: { a: 1 } }, { id: 2, vector: [3, 4], payload: { b: [1, 2] } }] })
+    deletedClusterData = await clusterData(client)
+    kept = await backUp(cp.http, owner, other.id)
     await cp.http.delete(clusterPath(owner, other.id), { token: owner.token })
     await waitForCluster(cp.http, owner, other.id, 'GONE')
     const still = await cp.http.get(backupsPath(owner, kept.id), { token: owner.token })
@@ -137,6 +141,22 @@ describe('backup and restore', () => {
     const refused = await cp.http.post(`${backupsPath(owner, kept.id)}/restore`, undefined, { token: owner.token })
     assert.equal(refused.status, 409)
     assert.match(refused.body.detail, /was deleted; create a cluster from the backup/)
+  })
+
+  it('creates a cluster from a backup: CREATING until the backup is restored into it, then HEALTHY with its data', async () => {
+    const failed = (await cp.http.get(`${backupsPath(owner)}?clusterId=${cluster.id}`, { token: owner.token })).body.items.find((b: any) => b.status === 'FAILED')
+    assert.equal((await cp.http.post(clusterPath(owner), { name: 'from-nothing', fromBackupId: crypto.randomUUID() }, { token: owner.token })).status, 404)
+    assert.equal((await cp.http.post(clusterPath(owner), { name: 'from-damaged', fromBackupId: failed.id }, { token: owner.token })).status, 409)
+    assert.equal((await cp.http.post(clusterPath(owner), { name: 'from-bad', fromBackupId: 'x' }, { token: owner.token })).status, 400)
+
+    const res = await cp.http.post(clusterPath(owner), { name: 'reborn', fromBackupId: kept.id }, { token: owner.token })
+    assert.equal(res.status, 202, JSON.stringify(res.body))
+    assert.equal(res.body.status, 'CREATING')
+    const reborn = await waitForCluster(cp.http, owner, res.body.id, 'HEALTHY')
+    assert.deepEqual(await clusterData(await manageClient(owner, reborn.id)), deletedClusterData)
+    const restored = (await cp.http.get(backupsPath(owner, kept.id), { token: owner.token })).body.lastRestore
+    assert.equal(restored.clusterId, reborn.id)
+    assert.equal(restored.status, 'SUCCEEDED')
   })
 })
 

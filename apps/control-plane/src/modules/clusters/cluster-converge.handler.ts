@@ -100,7 +100,13 @@ export class ClusterConvergeHandler implements JobHandler<'cluster.converge'> {
             update: { port: node.port, pid: node.pid, url: node.url },
           })
         }
-        await settle({ status: 'HEALTHY' })
+        if (cluster.restoreFromBackupId && cluster.status === 'CREATING') {
+          // a cluster made from a backup turns HEALTHY when the restore job has put the backup into it
+          const restore = { accountId, backupId: cluster.restoreFromBackupId, clusterId: cluster.id, generation: cluster.generation }
+          await this.jobs.enqueue('backup.restore', restore, { jobId: `restore-${cluster.id}-${cluster.generation}` })
+        } else {
+          await settle({ status: 'HEALTHY' })
+        }
         // a node started from scratch or restarted learns the revoked keys again
         await this.jobs.enqueue('cluster.push-revocations', { accountId, clusterId: cluster.id })
       }

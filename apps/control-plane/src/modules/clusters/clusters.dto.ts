@@ -35,6 +35,10 @@ export class CreateClusterDto {
   @ApiPropertyOptional({ format: 'uuid', description: "run it in this hybrid cloud environment, by the environment's agent" })
   @IsOptional() @IsUUID()
   environmentId?: string
+
+  @ApiPropertyOptional({ format: 'uuid', description: 'a SUCCEEDED backup (also of a deleted cluster) restored into the new cluster before it is HEALTHY' })
+  @IsOptional() @IsUUID('all', { message: 'fromBackupId must be a UUID' })
+  fromBackupId?: string
 }
 
 export class UpdateClusterDto {

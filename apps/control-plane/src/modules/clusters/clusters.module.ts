@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common'
 import path from 'node:path'
 import { Config } from '@quiver/common'
+import { BackupSchedulersModule } from '../backups/backup-schedulers'
 import { ClusterChanges } from './cluster-changes'
 import { ClusterConvergeHandler } from './cluster-converge.handler'
 import { ClustersController } from './clusters.controller'
@@ -9,6 +10,7 @@ import { ClustersService } from './clusters.service'
 import { CLUSTER_PROVISIONER, LocalProvisioner } from '@quiver/provisioner'
 
 @Module({
+  imports: [BackupSchedulersModule],
   controllers: [ClustersController],
   providers: [
     ClustersService,

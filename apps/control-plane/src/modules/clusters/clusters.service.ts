@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto'
 import { conflict, notFound, Page, pageArgs, PageQuery, SecretBox, toPage } from '@quiver/common'
 import { Cluster, ClusterNode, PrismaService } from '@quiver/database'
 import { JobQueue } from '../../jobs/job-queue'
+import { BackupSchedulers } from '../backups/backup-schedulers'
 import { ClusterChanges } from './cluster-changes'
 import { assertTransition, ClusterAction, ClusterStatus, STATUS_AFTER } from './cluster-state'
 import { CreateClusterDto, UpdateClusterDto } from './clusters.dto'
@@ -43,6 +44,7 @@ export class ClustersService {
     private readonly jobs: JobQueue,
     private readonly secrets: SecretBox,
     private readonly changes: ClusterChanges,
+    private readonly backupSchedulers: BackupSchedulers,
   ) {}
 
   async create(accountId: string, dto: CreateClusterDto): Promise<ClusterView> {
@@ -50,6 +52,7 @@ export class ClustersService {
       const environment = await this.prisma.hybridCloudEnvironment.findFirst({ where: { id: dto.environmentId, accountId } })
       if (!environment) throw notFound('Hybrid cloud environment')
     }
+    if (dto.fromBackupId) await this.assertRestorable(accountId, dto.fromBackupId, dto.environmentId)
     const signingKey = randomBytes(32).toString('base64url')
     const cluster = await this.prisma.cluster
       .create({
@@ -61,6 +64,7 @@ export class ClustersService {
           version: QUIVER_VERSION,
           signingKey: this.secrets.seal(signingKey),
           environmentId: dto.environmentId,
+          restoreFromBackupId: dto.fromBackupId,
         },
         include: { nodes: true },
       })
@@ -103,7 +107,9 @@ export class ClustersService {
   async apply(accountId: string, clusterId: string, action: Exclude<ClusterAction, 'rename' | 'scale'>): Promise<ClusterView> {
     const cluster = await this.find(accountId, clusterId)
     if (action === 'delete' && cluster.status === 'DELETING') return clusterView(cluster) // already on its way
-    return this.act(cluster, action, {}, action === 'restart')
+    const view = await this.act(cluster, action, {}, action === 'restart')
+    if (action === 'delete') await this.backupSchedulers.stopForCluster(accountId, clusterId)
+    return view
   }
 
   /**
@@ -162,6 +168,14 @@ export class ClustersService {
       signingKey: this.secrets.open(cluster.signingKey),
       nodeUrls: cluster.nodes.filter((n) => n.url).sort((a, b) => a.ordinal - b.ordinal).map((n) => n.url!),
     }
+  }
+
+  /** A cluster is created from a backup of this account that SUCCEEDED; the converge job then hands it to the restore job. */
+  private async assertRestorable(accountId: string, backupId: string, environmentId: string | undefined): Promise<void> {
+    if (environmentId) throw conflict('A cluster in a hybrid cloud environment cannot be created from a backup yet')
+    const backup = await this.prisma.backup.findFirst({ where: { id: backupId, accountId }, select: { status: true } })
+    if (!backup) throw notFound('Backup')
+    if (backup.status !== 'SUCCEEDED') throw conflict(`Only a SUCCEEDED backup can be restored; this one is ${backup.status}`)
   }
 
   private async find(accountId: string, clusterId: string): Promise<ClusterWithNodes> {
