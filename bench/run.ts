@@ -1,6 +1,7 @@
 // npm run bench [-- --quick]: every benchmark, side by side with its reference, in one table.
 import { mkdirSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
+import { benchBackups } from './backups'
 import { benchControlPlane } from './control-plane'
 import { benchNode } from './node-search'
 import { BenchRow, machineFacts, met, printTable, ratio } from './lib/report'
@@ -11,6 +12,7 @@ async function main() {
   const rows: BenchRow[] = []
   rows.push(...(await benchNode({ quick })))
   rows.push(...(await benchControlPlane({ quick })))
+  rows.push(...(await benchBackups({ quick })))
   printTable('Results', rows)
   if (!quick) {
     const file = path.resolve(__dirname, '../../bench/results/latest.json')
