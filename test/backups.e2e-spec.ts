@@ -5,6 +5,7 @@ import path from 'node:path'
 import { after, before, describe, it } from 'node:test'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { JobQueue } from '../apps/control-plane/src/jobs/job-queue'
+import { withBackupLock } from '../apps/control-plane/src/modules/backups/cluster-lock'
 import { backUp, backupsPath, clusterBackupsPath, clusterData, restoreBackup, seedCollections, waitForBackup } from './support/backups'
 import { clusterPath, createHealthyCluster, dataAccessToken, qdrant, waitForCluster } from './support/clusters'
 import { startControlPlane, TestControlPlane } from './support/control-plane'
@@ -158,6 +159,16 @@ describe('backup and restore', () => {
     assert.equal(restored.clusterId, reborn.id)
     assert.equal(restored.status, 'SUCCEEDED')
   })
+
+  it('restores into another cluster when asked: its collections become exactly those of the backup', async () => {
+    assert.notDeepEqual(await clusterData(await manageClient(owner, cluster.id)), deletedClusterData)
+    assert.equal((await cp.http.post(`${backupsPath(owner, kept.id)}/restore`, { clusterId: crypto.randomUUID() }, { token: owner.token })).status, 404)
+    const restore = await restoreBackup(cp.http, owner, kept.id, { clusterId: cluster.id })
+    assert.equal(restore.status, 'SUCCEEDED', restore.statusReason ?? undefined)
+    assert.equal(restore.clusterId, cluster.id)
+    await waitForCluster(cp.http, owner, cluster.id, 'HEALTHY')
+    assert.deepEqual(await clusterData(await manageClient(owner, cluster.id)), deletedClusterData)
+  })
 })
 
 describe('retention', () => {
@@ -242,6 +253,24 @@ describe('backup input and access', () => {
     assert.equal(res.status, 202, JSON.stringify(res.body))
     const done = await waitForBackup(cp.http, owner, backup.id, (b) => b.lastRestore.status === 'SUCCEEDED')
     assert.equal(done.lastRestore.id, res.body.lastRestore.id)
+  })
+})
+
+describe('the backup lock', () => {
+  it('makes backups and restores of one cluster take turns, and holds up no other cluster', async () => {
+    const url = cp.workerEnv.DATABASE_URL
+    const [one, two] = [crypto.randomUUID(), crypto.randomUUID()]
+    const events: string[] = []
+    const hold = (name: string, clusterId: string, ms: number) =>
+      withBackupLock(url, clusterId, async () => {
+        events.push(`${name}+`)
+        await sleep(ms)
+        events.push(`${name}-`)
+      })
+    const first = hold('a', one, 400)
+    await sleep(100)
+    await Promise.all([first, hold('b', one, 0), hold('other', two, 0)])
+    assert.deepEqual(events, ['a+', 'other+', 'other-', 'a-', 'b+', 'b-'])
   })
 })
 

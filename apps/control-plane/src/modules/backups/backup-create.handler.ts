@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common'
 import type { Job } from 'bullmq'
-import { SecretBox } from '@quiver/common'
+import { Config, SecretBox } from '@quiver/common'
 import { BACKUP_STORE, BackupStore, keySegment } from '@quiver/backup-store'
 import { Backup, Prisma, PrismaService } from '@quiver/database'
 import { HandlesJob, JobHandler } from '../../jobs/job-handler'
@@ -32,6 +32,7 @@ export class BackupCreateHandler implements JobHandler<'backup.create'> {
   constructor(
     private readonly prisma: PrismaService,
     private readonly secrets: SecretBox,
+    private readonly config: Config,
     private readonly schedulers: BackupSchedulers,
     @Inject(BACKUP_STORE) private readonly store: BackupStore,
   ) {}
@@ -40,7 +41,7 @@ export class BackupCreateHandler implements JobHandler<'backup.create'> {
     const backup = 'backupId' in payload ? await this.prisma.backup.findFirst({ where: { id: payload.backupId, accountId: payload.accountId } }) : await this.occurrence(payload, job)
     if (!backup || backup.status === 'SUCCEEDED' || backup.status === 'FAILED') return // deleted, or finished by an earlier attempt
     try {
-      await withBackupLock(this.prisma, backup.clusterId, () => this.run(backup))
+      await withBackupLock(this.config.DATABASE_URL, backup.clusterId, () => this.run(backup))
     } catch (error) {
       const refused = error instanceof BackupRefused
       if (refused || isLastAttempt(job)) await this.fail(backup, (error as Error).message)

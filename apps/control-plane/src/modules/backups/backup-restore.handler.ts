@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common'
 import type { Job } from 'bullmq'
-import { SecretBox } from '@quiver/common'
+import { Config, SecretBox } from '@quiver/common'
 import { BACKUP_STORE, BackupIntegrityError, BackupStore } from '@quiver/backup-store'
 import { Backup, BackupRestore, PrismaService } from '@quiver/database'
 import { HandlesJob, JobHandler } from '../../jobs/job-handler'
@@ -36,6 +36,7 @@ export class BackupRestoreHandler implements JobHandler<'backup.restore'> {
   constructor(
     private readonly prisma: PrismaService,
     private readonly secrets: SecretBox,
+    private readonly config: Config,
     private readonly changes: ClusterChanges,
     @Inject(BACKUP_STORE) private readonly store: BackupStore,
   ) {}
@@ -54,7 +55,7 @@ export class BackupRestoreHandler implements JobHandler<'backup.restore'> {
     })
     if (restore.status === 'SUCCEEDED' || restore.status === 'FAILED') return
     try {
-      await withBackupLock(this.prisma, clusterId, () => this.run(backup, restore))
+      await withBackupLock(this.config.DATABASE_URL, clusterId, () => this.run(backup, restore))
     } catch (error) {
       const refused = error instanceof RestoreRefused
       if (refused || isLastAttempt(job)) await this.fail(backup, restore, error as Error)
