@@ -140,7 +140,10 @@ describe('backup schedules', () => {
     const updated = (await cp.http.get(schedulesPath(owner, schedule.id), { token: owner.token })).body
     assert.ok(updated.lastRunAt && Date.parse(updated.lastRunAt) <= Date.parse(backup.createdAt) + 1000)
 
-    assert.ok(await schedulerOf(schedule.id), 'the scheduler goes on to its next occurrence')
+    const fired = Number(jobId.split(':').pop())
+    const next = await until(() => schedulerOf(schedule.id), (s) => (s?.next ?? 0) > fired)
+    assert.ok(next!.next! > fired, 'the scheduler goes on to its next occurrence')
+    assert.equal(await (await queue.getJob(`repeat:backup-schedule:${schedule.id}:${next!.next}`))?.getState(), 'delayed')
 
     // the same occurrence handled again (a retry after a crash): no second backup
     const job = (await queue.getJob(jobId))!
