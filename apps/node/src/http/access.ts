@@ -1,7 +1,7 @@
 // The seam between the node and its access control. Every route names its operation (the rows of
-// API.md's table, as in libs/data-plane-auth's OPERATIONS); one preHandler asks the authorizer about
-// it and hands the resulting scope to the route. The node enforces a scope the same way whichever
-// authorizer produced it.
+// API.md's table, as in libs/data-plane-auth's OPERATIONS); one onRequest hook asks the authorizer
+// about it before the body is read and hands the resulting scope to the route. The node enforces a
+// scope the same way whichever authorizer produced it.
 import type { Operation } from '@quiver/data-plane-auth'
 import type { FastifyRequest } from 'fastify'
 import type { PointStore } from '../points/point-store'
