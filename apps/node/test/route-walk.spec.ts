@@ -5,27 +5,17 @@
 import assert from 'node:assert/strict'
 import path from 'node:path'
 import { after, before, describe, test } from 'node:test'
-import { OPERATION_NAMES, RevocationList } from '@quiver/data-plane-auth'
+import { OPERATION_NAMES } from '@quiver/data-plane-auth'
 import pino from 'pino'
-import { CollectionRegistry } from '../src/collections/registry'
-import { NodeMetrics } from '../src/http/metrics'
-import { routeTable } from '../src/http/route'
-import { nodeRoutes, RunningNode, startNode } from '../src/node'
-import { SnapshotStore } from '../src/snapshots/snapshot-store'
+import { RunningNode, startNode } from '../src/node'
 import { removeDir, tempDataDir } from './support/node-process'
+import { DeclaredRoute, declaredRoutes } from './support/route-list'
 
 const PUBLIC_PATHS = ['/', '/healthz', '/readyz', '/livez', '/metrics']
 const API_KEY = 'route-walk-manage-key'
 
-/** The node's route list as data, from the same function the server is built from. */
-async function declaredRoutes(dataDir: string): Promise<{ method: string; url: string; operation: string }[]> {
-  const registry = new CollectionRegistry(dataDir, { log: () => undefined }, 1 << 20)
-  const revocations = await RevocationList.open(path.join(dataDir, 'revocations.json'))
-  return routeTable(nodeRoutes(registry, new SnapshotStore(dataDir, registry), revocations, new NodeMetrics(registry), 'test', () => true))
-}
-
 /** `printRoutes({commonPrefix: false})` as [method, path] pairs: what the Fastify router really holds. */
-export function servedRoutes(tree: string): [string, string][] {
+function servedRoutes(tree: string): [string, string][] {
   const parents: string[] = []
   const routes: [string, string][] = []
   for (const line of tree.split('\n')) {
@@ -49,7 +39,7 @@ function concrete(url: string): string {
 describe('node: every route against the operation table', () => {
   let dataDir: string
   let node: RunningNode
-  let routes: { method: string; url: string; operation: string }[]
+  let routes: DeclaredRoute[]
 
   before(async () => {
     dataDir = tempDataDir('quiver-route-walk-')
