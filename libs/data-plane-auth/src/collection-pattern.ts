@@ -41,6 +41,18 @@ function globMatches(pattern: readonly string[], name: readonly string[]): boole
   return p === pattern.length
 }
 
+// Qdrant's forbidden characters in a collection name; the node refuses the same on create.
+const FORBIDDEN_IN_NAME = /[<>:"/\\|?*\0\u001f]/
+
+/**
+ * Whether `name` can be a collection's name at all. A request can carry any string in the path
+ * (`t_42_%2F..%2Fother` decodes to `t_42_/../other`), and such a string must not be "covered" by a
+ * grant: the node keeps collections and snapshots in directories named after them.
+ */
+export function isCollectionName(name: string): boolean {
+  return name.length > 0 && name !== '.' && name !== '..' && Buffer.byteLength(name) <= MAX_COLLECTION_NAME_LENGTH && !FORBIDDEN_IN_NAME.test(name)
+}
+
 /** Why `source` cannot name a collection or a pattern, or undefined if it can. */
 export function collectionNameProblem(source: unknown, allowPattern: boolean): string | undefined {
   if (typeof source !== 'string' || source.length === 0) return 'must be a non-empty string'

@@ -1,5 +1,5 @@
 export * from './claims'
-export { compileCollectionPattern, isCollectionPattern, MAX_COLLECTION_NAME_LENGTH } from './collection-pattern'
+export { compileCollectionPattern, isCollectionName, isCollectionPattern, MAX_COLLECTION_NAME_LENGTH } from './collection-pattern'
 export * from './operations'
 export * from './principal'
 export * from './authorize'

@@ -1,5 +1,5 @@
 import type { CollectionAccess, DataPlaneClaims, GlobalAccess, ValueExists } from './claims'
-import { compileCollectionPattern, isCollectionPattern } from './collection-pattern'
+import { compileCollectionPattern, isCollectionName, isCollectionPattern } from './collection-pattern'
 
 /** How the caller proved who it is. `open`: the node has no key configured (development only). */
 export type CredentialKind = 'open' | 'api-key' | 'alt-api-key' | 'read-only-api-key' | 'jwt'
@@ -41,8 +41,10 @@ function compileGrant(grant: CollectionAccess): CollectionGrant {
 
 /**
  * The grant that governs `collection`: a grant naming it exactly wins; otherwise the first pattern
- * in the token's order that covers it (like firewall rules, so the token author decides).
+ * in the token's order that covers it (like firewall rules, so the token author decides). None
+ * governs a string that cannot be a collection's name (`t_*` must not reach `t_/../other`).
  */
 export function grantFor(grants: readonly CollectionGrant[], collection: string): CollectionGrant | undefined {
+  if (!isCollectionName(collection)) return undefined
   return grants.find((g) => !g.isPattern && g.collection === collection) ?? grants.find((g) => g.isPattern && g.covers(collection))
 }

@@ -172,6 +172,19 @@ describe('authorize', () => {
     assert.deepEqual(authorize(p, 'points:search', 'tenantx'), { allowed: false, reason: 'Access to collection tenantx is required' })
   })
 
+  it('never lets a grant govern a string that cannot be a collection name (paths, traversal)', () => {
+    const p = principal({ access: [{ collection: 'tenant_42_*', access: 'rw' }, { collection: '*', access: 'r' }] })
+    for (const name of ['tenant_42_/../victim', 'tenant_42_\\..\\victim', 'tenant_42_a\0', 'tenant_42_a|b', 'tenant_42_<x>', 'tenant_42_:x', 'tenant_42_"x', 'tenant_42_?', 'tenant_42_*', '.', '..', '', 'tenant_42_' + 'a'.repeat(246)]) {
+      for (const operation of ['snapshots:download', 'snapshots:delete', 'points:search', 'collections:exists'] as const) {
+        assert.deepEqual(authorize(p, operation, name), { allowed: false, reason: `Access to collection ${name} is required` }, `${operation} ${JSON.stringify(name)}`)
+      }
+    }
+    assert.deepEqual(visibleCollections(p, ['tenant_42_a', 'a/b', '..']), ['tenant_42_a'])
+    assert.deepEqual(authorize(p, 'snapshots:delete', 'tenant_42_a.b-c é'), { allowed: true }, 'dots, dashes, spaces and unicode are fine')
+    assert.deepEqual(authorize(p, 'points:search', 'tenant_42_' + 'a'.repeat(245)), { allowed: true }, '255 bytes is a name')
+    assert.deepEqual(authorize(principal({ access: [{ collection: 'a/../b', access: 'rw' }] }), 'points:search', 'a/../b').allowed, false, 'not even by an exact grant')
+  })
+
   it('gives an empty access list nothing but an empty listing', () => {
     const p = principal({ access: [] })
     assert.deepEqual(authorize(p, 'collections:list'), { allowed: true })
