@@ -5,7 +5,8 @@ import pg from 'pg'
 import { defaultPaths, ensureDatabase, Migrator } from '@quiver/database'
 
 const SERVER_URL = process.env.TEST_DATABASE_SERVER_URL ?? 'postgresql://postgres@127.0.0.1:5432'
-const TEMPLATE = 'quiver_test_template'
+// Overridable so that two checkouts can run their suites at once on one server.
+const TEMPLATE = process.env.TEST_TEMPLATE_DATABASE ?? 'quiver_test_template'
 const ROOT = path.resolve(__dirname, '../../..')
 
 async function admin<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
