@@ -3,6 +3,7 @@ import { mkdirSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { benchBackups } from './backups'
 import { benchControlPlane } from './control-plane'
+import { benchNodeAuth } from './node-auth'
 import { benchNode } from './node-search'
 import { BenchRow, machineFacts, met, printTable, ratio } from './lib/report'
 
@@ -11,6 +12,7 @@ async function main() {
   console.log(`# Quiver benchmark${quick ? ' (quick: small data, short runs, no speed verdict)' : ''}\n${machineFacts()}`)
   const rows: BenchRow[] = []
   rows.push(...(await benchNode({ quick })))
+  rows.push(...(await benchNodeAuth({ quick })))
   rows.push(...(await benchControlPlane({ quick })))
   rows.push(...(await benchBackups({ quick })))
   printTable('Results', rows)

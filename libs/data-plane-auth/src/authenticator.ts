@@ -1,4 +1,4 @@
-import { credentialFrom, IncomingHeaders, StaticKeyRing, StaticKeys } from './credentials'
+import { credentialFrom, IncomingHeaders, StaticKeyKind, StaticKeyRing, StaticKeys } from './credentials'
 import { AuthFailure, forbidden, INVALID_CREDENTIAL, NO_CREDENTIAL, REVOKED, unauthorized } from './failures'
 import { Principal, principalFromClaims, staticPrincipal } from './principal'
 import type { RevocationList } from './revocations'
@@ -18,7 +18,15 @@ export interface AuthenticatorOptions {
 
 export type Authentication = { readonly ok: true; readonly principal: Principal } | AuthFailure
 
-const OPEN: Principal = staticPrincipal('open')
+// One principal per static credential, so that whatever the node derives from a principal
+// (its access scope) can be kept for the next request.
+const authenticated = (kind: Exclude<Principal['credential'], 'jwt'>): Authentication => Object.freeze({ ok: true, principal: Object.freeze(staticPrincipal(kind)) })
+const OPEN = authenticated('open')
+const STATIC: Readonly<Record<StaticKeyKind, Authentication>> = {
+  'api-key': authenticated('api-key'),
+  'alt-api-key': authenticated('alt-api-key'),
+  'read-only-api-key': authenticated('read-only-api-key'),
+}
 
 /**
  * Turns a request's headers into a principal: static keys first, then (with JWT RBAC) a verified
@@ -58,15 +66,17 @@ export class DataPlaneAuthenticator {
   }
 
   async authenticateCredential(credential: string | undefined): Promise<Authentication> {
-    if (this.isOpen) return { ok: true, principal: OPEN }
+    if (this.isOpen) return OPEN
     if (credential === undefined) return unauthorized(NO_CREDENTIAL)
+    const now = this.now()
+    // A cached token was verified as a JWT after it matched no static key, so it can skip the
+    // key comparison (a sha256 of the token, the largest part of a repeated JWT's cost).
+    const cached = this.acceptsJwt ? this.cache.get(credential, now) : undefined
+    if (cached) return this.unlessRevoked(credential, cached)
     const staticKey = this.keys.match(credential)
-    if (staticKey) return { ok: true, principal: staticPrincipal(staticKey) }
+    if (staticKey) return STATIC[staticKey]
     if (!this.acceptsJwt) return unauthorized(INVALID_CREDENTIAL)
 
-    const now = this.now()
-    const cached = this.cache.get(credential, now)
-    if (cached) return this.unlessRevoked(credential, cached)
     const verified = await verifyDataPlaneToken(credential, { primary: this.config.apiKey, alternate: this.config.altApiKey }, now)
     if (!verified.ok) return verified
     const principal = principalFromClaims(verified.claims)

@@ -1,4 +1,4 @@
-import { createHash, timingSafeEqual } from 'node:crypto'
+import { hash, timingSafeEqual } from 'node:crypto'
 
 export type IncomingHeaders = Readonly<Record<string, string | readonly string[] | undefined>>
 
@@ -52,6 +52,7 @@ export class StaticKeyRing {
   }
 }
 
+// One-shot: no Hash object per request (each one is a native handle the garbage collector must track).
 function digest(value: string): Buffer {
-  return createHash('sha256').update(value, 'utf8').digest()
+  return hash('sha256', value, 'buffer')
 }

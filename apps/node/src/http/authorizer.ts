@@ -14,15 +14,17 @@ import {
   restrictFilter,
   RestrictionCheck,
   RevocationList,
+  ValueExists,
   valueExistsFailure,
   valueExistsFilter,
 } from '@quiver/data-plane-auth'
 import type { CollectionRegistry } from '../collections/registry'
 import type { NodeAuthSettings } from '../config'
 import { AccessDenied } from '../errors'
-import { parseFilter } from '../filters/filter'
+import { candidateLabels } from '../filters/candidates'
+import { compileFilter } from '../filters/evaluate'
+import { Filter, parseFilter } from '../filters/filter'
 import type { PointStore } from '../points/point-store'
-import { scrollPoints } from '../points/reads'
 import type { Operation as WriteOperation } from '../storage/operations'
 import { AccessScope, openAuthorizer, RequestAuthorizer } from './access'
 
@@ -38,13 +40,30 @@ export function authorizerFor(settings: NodeAuthSettings, registry: CollectionRe
       if (principal.valueExists) checkValueExists(principal, registry)
       const decision = authorize(principal, operation, OPERATIONS[operation].collection ? collection : undefined)
       if (!decision.allowed) throw new AccessDenied(403, decision.reason)
-      const scope: AccessScope = { canSee: (name) => authorize(principal, 'collections:exists', name).allowed }
-      const restriction = decision.restriction
-      if (!restriction) return scope
-      return { ...scope, pointFilter: restrictFilter(undefined, restriction), checkWrite: (op, store) => checkRestrictedWrite(op, store, restriction) }
+      return scopeFor(principal, decision.restriction)
     },
   }
 }
+
+// A principal's scope depends only on it and on the restriction of the grant in use, so it is built
+// once (principals of cached tokens and of static keys are the same object from request to request).
+const scopes = new WeakMap<Principal, Map<PayloadRestriction | undefined, AccessScope>>()
+
+function scopeFor(principal: Principal, restriction: PayloadRestriction | undefined): AccessScope {
+  let byRestriction = scopes.get(principal)
+  if (!byRestriction) scopes.set(principal, (byRestriction = new Map()))
+  let scope = byRestriction.get(restriction)
+  if (!scope) {
+    const canSee = (name: string) => authorize(principal, 'collections:exists', name).allowed
+    scope = restriction
+      ? { canSee, pointFilter: restrictFilter(undefined, restriction), checkWrite: (op, store) => checkRestrictedWrite(op, store, restriction) }
+      : { canSee }
+    byRestriction.set(restriction, scope)
+  }
+  return scope
+}
+
+const valueExistsFilters = new WeakMap<ValueExists, Filter>()
 
 /** Qdrant's `value_exists`: the token holds only while a point with those values exists. */
 function checkValueExists(principal: Principal, registry: CollectionRegistry): void {
@@ -53,12 +72,21 @@ function checkValueExists(principal: Principal, registry: CollectionRegistry): v
     const failure = valueExistsFailure(false)
     throw new AccessDenied(failure.status, failure.reason)
   }
-  const store = registry.get(valueExists.collection).store
-  const page = scrollPoints(store, { limit: 1, filter: parseFilter(valueExistsFilter(valueExists)), withPayload: { kind: 'none' }, withVector: false }, undefined)
-  if (page.points.length === 0) {
+  let filter = valueExistsFilters.get(valueExists)
+  if (!filter) valueExistsFilters.set(valueExists, (filter = parseFilter(valueExistsFilter(valueExists))!))
+  if (!anyPointMatches(registry.get(valueExists.collection).store, filter)) {
     const failure = valueExistsFailure(true)
     throw new AccessDenied(failure.status, failure.reason)
   }
+}
+
+/** Whether some point matches: the payload index's answer when it is exact, else the first match among its candidates (or all points). */
+function anyPointMatches(store: PointStore, filter: Filter): boolean {
+  const candidates = candidateLabels(filter, store)
+  if (candidates?.exact) return candidates.labels.size > 0
+  const accept = compileFilter(filter)
+  for (const label of candidates?.labels ?? store.liveLabels()) if (accept(store.payloadAt(label), store.idAt(label)!)) return true
+  return false
 }
 
 /** A restricted writer may only write points that stay inside its restriction. */
