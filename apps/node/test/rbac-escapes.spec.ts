@@ -5,7 +5,7 @@ import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'
 import type { QdrantClient } from '@qdrant/js-client-rest'
 import { bearer, KEYS, RBAC_ENV, sign } from './support/rbac-credentials'
-import { call, NodeProcess, rejectsWith, removeDir, startNode } from './support/node-process'
+import { call, nodeForSuite, NodeProcess, randomVector, rejectsWith, removeDir, seededRandom, startNode } from './support/node-process'
 
 const SHARED = 'shared_tenants'
 const UUID_B = '6f1c1d3e-8a4b-4c5d-9e6f-0a1b2c3d4e5f'
@@ -271,4 +271,57 @@ describe('node: collection patterns cover exactly what they say, at the HTTP lev
     }
     assert.ok((await node.client(KEYS.manage).listSnapshots('victim')).some((s) => s.name === victimSnapshot), "the victim's snapshot is still there")
   })
+})
+
+// Graph walks run on the node's index thread while its main thread goes on applying writes, so a
+// point can leave the tenant (or be deleted and its slot reused) between a search and its answer.
+describe('node: a restricted search racing writes that move points out of its restriction', () => {
+  const RACE = 'race_tenants'
+  const COUNT = 2000
+  const suite = nodeForSuite({ env: RBAC_ENV })
+  let manage: QdrantClient
+  let tenant: QdrantClient
+
+  before(async () => {
+    manage = suite.node.client(KEYS.manage)
+    tenant = suite.node.client(await sign({ access: [{ collection: RACE, access: 'r', payload: { tenant: 'a' } }] }))
+    // full_scan_threshold 0: every search walks the graph, none is scored exactly on the main thread
+    await manage.createCollection(RACE, { vectors: { size: 8, distance: 'Cosine' }, hnsw_config: { full_scan_threshold: 0 } })
+    const random = seededRandom(11)
+    const points = Array.from({ length: COUNT }, (_, id) => ({ id, vector: randomVector(random, 8), payload: { tenant: id % 2 ? 'a' : 'b' } }))
+    for (let i = 0; i < COUNT; i += 500) await manage.upsert(RACE, { wait: true, points: points.slice(i, i + 500) })
+  })
+
+  for (const indexed of [false, true]) {
+    test(`no hit outside the restriction, ${indexed ? 'with' : 'without'} a payload index`, async () => {
+      if (indexed) await manage.createPayloadIndex(RACE, { wait: true, field_name: 'tenant', field_schema: 'keyword' })
+      const random = seededRandom(indexed ? 13 : 12)
+      let writing = true
+      let hits = 0
+      const writer = (async () => {
+        for (let round = 0; writing; round++) {
+          const ids = Array.from({ length: 50 }, () => 1 + 2 * Math.floor(random() * (COUNT / 2))) // tenant a's points
+          await manage.setPayload(RACE, { wait: false, payload: { tenant: 'b' }, points: ids })
+          await manage.delete(RACE, { wait: false, points: ids.slice(0, 10) })
+          // new points take the freed slots, outside the tenant
+          await manage.upsert(RACE, { wait: false, points: ids.slice(0, 10).map((id) => ({ id: id + COUNT * (round + 1), vector: randomVector(random, 8), payload: { tenant: 'b' } })) })
+          await manage.setPayload(RACE, { wait: false, payload: { tenant: 'a' }, points: ids.slice(10) })
+        }
+      })()
+      const searcher = async () => {
+        for (let i = 0; i < 150; i++) {
+          const found = (await tenant.query(RACE, { query: randomVector(random, 8), limit: 10, with_payload: true })).points
+          for (const hit of found) assert.equal(hit.payload?.tenant, 'a', `point ${hit.id} is outside the restriction`)
+          hits += found.length
+        }
+      }
+      try {
+        await Promise.all(Array.from({ length: 8 }, searcher))
+      } finally {
+        writing = false
+        await writer
+      }
+      assert.ok(hits > 8 * 150 * 5, `${hits} hits: the searches found the tenant's points`)
+    })
+  }
 })

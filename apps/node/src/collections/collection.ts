@@ -3,8 +3,9 @@
 // A write is numbered, appended to the log and applied to memory in log order. While a checkpoint
 // is being written the points must not change (hnswlib reads the graph on a worker thread), so
 // writes are then still logged but their application waits; searches are never held.
-// Acknowledgement: wait=true after the record is fsync'ed and applied; wait=false once the record is
-// written to the log file (it survives a crash of the process, not necessarily of the machine).
+// Acknowledgement: wait=true after the record is fsync'ed and applied, to the graph on the index
+// thread too; wait=false once the record is written to the log file (it survives a crash of the
+// process, not necessarily of the machine).
 import { Unavailable } from '../errors'
 import { applyOperation } from '../points/apply'
 import { PointStore } from '../points/point-store'
@@ -16,6 +17,8 @@ import path from 'node:path'
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises'
 
 const DRAIN_SLICE_MS = 8
+/** Changes the index thread may trail behind by before a wait=false writer is held back. */
+const MAX_INDEX_BACKLOG = 10_000
 
 export interface UpdateResult {
   readonly operation_id: number
@@ -72,27 +75,32 @@ export class Collection {
     } else {
       store = PointStore.empty(config.vectors, config.hnsw)
     }
-    const { wal, read } = await WriteAheadLog.open(path.join(dir, 'wal'), checkpointLsn)
-    if (read.problem) {
-      events.log('error', `collection ${name}: write-ahead log damaged (${read.problem}); cut ${read.discardedBytes} bytes after the last intact record and kept them aside`)
-    }
-    const first = read.records[0]
-    if (first && first.lsn !== checkpointLsn + 1) {
-      throw new Error(`collection ${name}: the log starts at record ${first.lsn} but the checkpoint ends at ${checkpointLsn}; records are missing`)
-    }
-    let lsn = checkpointLsn
-    for (const record of read.records) {
-      try {
-        applyOperation(store, decodeOperation(record.body), record.lsn)
-      } catch {
-        // failed live too (e.g. a missing point id); it changed nothing then and changes nothing now
+    try {
+      const { wal, read } = await WriteAheadLog.open(path.join(dir, 'wal'), checkpointLsn)
+      if (read.problem) {
+        events.log('error', `collection ${name}: write-ahead log damaged (${read.problem}); cut ${read.discardedBytes} bytes after the last intact record and kept them aside`)
       }
-      lsn = record.lsn
+      const first = read.records[0]
+      if (first && first.lsn !== checkpointLsn + 1) {
+        throw new Error(`collection ${name}: the log starts at record ${first.lsn} but the checkpoint ends at ${checkpointLsn}; records are missing`)
+      }
+      let lsn = checkpointLsn
+      for (const record of read.records) {
+        try {
+          applyOperation(store, decodeOperation(record.body), record.lsn)
+        } catch {
+          // failed live too (e.g. a missing point id); it changed nothing then and changes nothing now
+        }
+        lsn = record.lsn
+      }
+      if (read.records.length > 0) events.log('info', `collection ${name}: replayed ${read.records.length} log records after checkpoint ${checkpointLsn}`)
+      const collection = new Collection(name, dir, config, store, wal, lsn, checkpointLsn, events, checkpointWalBytes)
+      collection.currentDir = checkpointDir
+      return collection
+    } catch (error) {
+      store.index.release() // the graph lives on the index thread until released
+      throw error
     }
-    if (read.records.length > 0) events.log('info', `collection ${name}: replayed ${read.records.length} log records after checkpoint ${checkpointLsn}`)
-    const collection = new Collection(name, dir, config, store, wal, lsn, checkpointLsn, events, checkpointWalBytes)
-    collection.currentDir = checkpointDir
-    return collection
   }
 
   /** Whether there are changes no checkpoint holds yet. */
@@ -112,11 +120,12 @@ export class Collection {
     if (this.wal.size > this.checkpointWalBytes && !this.checkpointing) void this.checkpoint().catch((e) => this.logCheckpointFailure(e))
     if (wait) {
       await applied
-      await appended.durable
+      await Promise.all([appended.durable, this.store.index.settle()])
       return { operation_id: lsn, status: 'completed' }
     }
     applied.catch(() => undefined) // a failure is not reported to a wait=false writer, as in Qdrant
     await appended.written
+    if (this.store.index.backlog > MAX_INDEX_BACKLOG) await this.store.index.settle()
     return { operation_id: lsn, status: 'acknowledged' }
   }
 
@@ -198,6 +207,7 @@ export class Collection {
     else while (this.checkpointing) await this.checkpointing.catch(() => undefined)
     await this.draining
     await this.wal.close()
+    this.store.index.release()
   }
 
   private logCheckpointFailure(error: unknown): void {

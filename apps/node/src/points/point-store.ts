@@ -21,6 +21,8 @@ export class PointStore {
   private versions: number[] = []
   private free: number[] = []
   private nextLabel = 0
+  private deletions = 0
+  private readonly freedAt: number[] = []
   private sorted: PointId[] | undefined
 
   constructor(
@@ -58,6 +60,16 @@ export class PointStore {
     return this.versions[label]
   }
 
+  /** Deletes so far: a search that outlives some (on the index thread) drops the labels they freed. */
+  get deletionCount(): number {
+    return this.deletions
+  }
+
+  /** Whether `label` was freed after `deletionCount` was `count` (it may now hold another point). */
+  freedSince(label: number, count: number): boolean {
+    return (this.freedAt[label] ?? 0) > count
+  }
+
   /** Labels of live points, in label order. */
   *liveLabels(): Generator<number> {
     for (let label = 0; label < this.nextLabel; label++) if (this.ids[label] !== undefined) yield label
@@ -82,7 +94,7 @@ export class PointStore {
       this.payloadIndex.remove(label, this.payloads[label])
     }
     this.vectors.set(label, prepared)
-    this.index.put(label, Array.from(prepared))
+    this.index.put(label, prepared)
     this.payloads[label] = payload
     this.versions[label] = version
     this.payloadIndex.add(label, payload)
@@ -97,6 +109,7 @@ export class PointStore {
     this.ids[label] = undefined
     this.payloads[label] = undefined
     this.free.push(label)
+    this.freedAt[label] = ++this.deletions
     this.sorted = undefined
     return true
   }

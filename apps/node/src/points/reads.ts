@@ -56,12 +56,19 @@ export function countPoints(store: PointStore, filter: Filter | undefined): numb
   return count
 }
 
-export function searchNearest(store: PointStore, vector: ArrayLike<number>, request: NearestRequest, scope: Filter | undefined, options: SearchOptions, exclude?: ReadonlySet<PointId>): PointView[] {
-  const { hits } = searchPoints(store, { ...request, vector, filter: andFilters(request.filter, scope), exclude }, options)
+export async function searchNearest(
+  store: PointStore,
+  vector: ArrayLike<number>,
+  request: NearestRequest,
+  scope: Filter | undefined,
+  options: SearchOptions,
+  exclude?: ReadonlySet<PointId>,
+): Promise<PointView[]> {
+  const { hits } = await searchPoints(store, { ...request, vector, filter: andFilters(request.filter, scope), exclude }, options)
   return hits.map((h) => scoredView(store, h.label, h.score, request.withPayload, request.withVector))
 }
 
-export function queryPoints(store: PointStore, request: NearestRequest & { query: QueryInput }, scope: Filter | undefined, options: SearchOptions): PointView[] {
+export async function queryPoints(store: PointStore, request: NearestRequest & { query: QueryInput }, scope: Filter | undefined, options: SearchOptions): Promise<PointView[]> {
   const { query } = request
   if (query.kind === 'vector') return searchNearest(store, query.vector, request, scope, options)
   if (query.kind === 'point') {

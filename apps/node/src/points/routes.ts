@@ -9,7 +9,6 @@ import type { Operation } from '../storage/operations'
 import { asObject, bodyObject } from '../validation'
 import { parsePathPointId } from './ids'
 import { countPoints, getPoint, queryPoints, retrievePoints, scrollPoints, searchNearest } from './reads'
-import { inSearchTurn } from './search-turns'
 import { parseCount, parseDeletePayload, parseQuery, parseRetrieve, parseScroll, parseSearch, parseSelector, parseSetPayload, parseUpsert, parseWait } from './requests'
 
 export function pointRoutes(registry: CollectionRegistry): NodeRoute[] {
@@ -21,7 +20,6 @@ export function pointRoutes(registry: CollectionRegistry): NodeRoute[] {
   }
   const read = <T>(run: (collection: Collection, body: unknown, scope: Filter | undefined, ctx: RouteContext) => T) => (ctx: RouteContext) =>
     run(registry.get(ctx.collection), ctx.request.body, parseFilter(ctx.scope.pointFilter, 'scope'), ctx)
-  const nearest = <T>(run: (collection: Collection, body: unknown, scope: Filter | undefined) => T) => (ctx: RouteContext) => inSearchTurn(() => read(run)(ctx))
 
   return [
     { method: 'PUT', url: '/collections/:collection_name/points', operation: 'points:upsert', handler: write((body, c) => parseUpsert(body, c.config.vectors.size)) },
@@ -58,24 +56,26 @@ export function pointRoutes(registry: CollectionRegistry): NodeRoute[] {
         return { count: countPoints(c.store, andFilters(filter, scope)) }
       }),
     },
-    { method: 'POST', url: '/collections/:collection_name/points/search', operation: 'points:search', handler: nearest((c, body, scope) => search(c, body, scope)) },
+    { method: 'POST', url: '/collections/:collection_name/points/search', operation: 'points:search', handler: read((c, body, scope) => search(c, body, scope)) },
     {
       method: 'POST',
       url: '/collections/:collection_name/points/search/batch',
       operation: 'points:search',
-      handler: nearest((c, body, scope) => batch(body).map((b) => search(c, b, scope))),
+      handler: read((c, body, scope) => Promise.all(batch(body).map((b) => search(c, b, scope)))),
     },
     {
       method: 'POST',
       url: '/collections/:collection_name/points/query',
       operation: 'points:query',
-      handler: nearest((c, body, scope) => ({ points: queryPoints(c.store, parseQuery(body, c.config.vectors.size), scope, searchOptions(c.config)) })),
+      handler: read(async (c, body, scope) => ({ points: await queryPoints(c.store, parseQuery(body, c.config.vectors.size), scope, searchOptions(c.config)) })),
     },
     {
       method: 'POST',
       url: '/collections/:collection_name/points/query/batch',
       operation: 'points:query',
-      handler: nearest((c, body, scope) => batch(body).map((b) => ({ points: queryPoints(c.store, parseQuery(b, c.config.vectors.size), scope, searchOptions(c.config)) }))),
+      handler: read((c, body, scope) =>
+        Promise.all(batch(body).map(async (b) => ({ points: await queryPoints(c.store, parseQuery(b, c.config.vectors.size), scope, searchOptions(c.config)) }))),
+      ),
     },
   ]
 }

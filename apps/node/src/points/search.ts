@@ -5,7 +5,7 @@
 //    with a filter callback. bench/node-search.ts measures it: at dim 128 it sits near 1,000
 //    candidates of 10k points and 3,000 of 100k, i.e. about 10·√N (exact cost grows with the
 //    candidates, the callback's with 1/selectivity);
-//  - otherwise the HNSW graph, with the filter as hnswlib's accept callback.
+//  - otherwise the HNSW graph on the index thread, with the filter's matches as an allow-list.
 import { candidateLabels } from '../filters/candidates'
 import { compileFilter, PointPredicate } from '../filters/evaluate'
 import type { Filter } from '../filters/filter'
@@ -48,24 +48,40 @@ interface Plan {
   readonly candidates?: ReadonlySet<number>
   /** What is left to check per point (undefined: every candidate matches). */
   readonly check?: PointPredicate
+  /** The whole condition, checked again on the graph's hits (their points may change during the walk). */
+  readonly verify?: PointPredicate
 }
 
-export function searchPoints(store: PointStore, request: SearchRequest, options: SearchOptions): { hits: Hit[]; plan: SearchPlan } {
+export async function searchPoints(store: PointStore, request: SearchRequest, options: SearchOptions): Promise<{ hits: Hit[]; plan: SearchPlan }> {
   const distance = store.space.distance
   const query = prepareVector(distance, request.vector)
   const k = request.limit + request.offset
-  const { plan, labels, candidates, check } = choosePlan(store, request, options)
+  const { plan, labels, candidates, check, verify } = choosePlan(store, request, options)
   const accept = check && ((label: number) => check(store.payloadAt(label), store.idAt(label)!))
 
   let hits: Hit[]
   if (plan === 'exact-all' || plan === 'exact-candidates') {
     hits = exactTopK(distance, store.vectors.rows, query, labels ?? store.liveLabels(), k, accept)
   } else {
-    const inCandidates = candidates && (accept ? (label: number) => candidates.has(label) && accept(label) : (label: number) => candidates.has(label))
-    hits = store.index.search(Array.from(query), k, request.hnswEf ?? options.defaultEf, inCandidates ?? accept)
+    const allow = candidates || accept ? allowedLabels(store, candidates, accept) : undefined
+    const deletions = store.deletionCount
+    const found = await store.index.search(query, k, request.hnswEf ?? options.defaultEf, allow)
+    // The walk ran on the index thread while this one went on: a point deleted meanwhile is left out,
+    // and one whose payload changed meanwhile must still match (a payload restriction is a filter).
+    hits = found.filter(({ label }) => {
+      const id = store.idAt(label)
+      return id !== undefined && !store.freedSince(label, deletions) && (!verify || verify(store.payloadAt(label), id))
+    })
   }
   const threshold = request.scoreThreshold
   return { hits: hits.filter((h) => meetsThreshold(distance, h.score, threshold)).slice(request.offset, k), plan }
+}
+
+/** One byte per label, 1 where a filtered graph walk may stop: the candidates, or the live points, that pass `accept`. */
+function allowedLabels(store: PointStore, candidates: ReadonlySet<number> | undefined, accept: ((label: number) => boolean) | undefined): Uint8Array {
+  const allow = new Uint8Array(store.labelCount)
+  for (const label of candidates ?? store.liveLabels()) if (!accept || accept(label)) allow[label] = 1
+  return allow
 }
 
 function choosePlan(store: PointStore, request: SearchRequest, options: SearchOptions): Plan {
@@ -74,13 +90,13 @@ function choosePlan(store: PointStore, request: SearchRequest, options: SearchOp
   const filter = request.filter && compileFilter(request.filter)
   const predicate: PointPredicate | undefined = filter && notExcluded ? (payload, id) => notExcluded(payload, id) && filter(payload, id) : (filter ?? notExcluded)
   if (request.exact || store.count <= options.fullScanPoints) return { plan: 'exact-all', check: predicate }
-  if (!request.filter || !filter) return { plan: predicate ? 'hnsw-filtered' : 'hnsw', check: predicate }
+  if (!request.filter || !filter) return { plan: predicate ? 'hnsw-filtered' : 'hnsw', check: predicate, verify: predicate }
   const limit = exactCandidateLimit(store.count, options.fullScanPoints)
   const indexed = candidateLabels(request.filter, store)
   if (indexed) {
     const check = indexed.exact ? notExcluded : predicate
     if (indexed.labels.size <= limit) return { plan: 'exact-candidates', labels: indexed.labels, check }
-    return { plan: 'hnsw-filtered', candidates: indexed.labels, check }
+    return { plan: 'hnsw-filtered', candidates: indexed.labels, check, verify: predicate }
   }
   // No index to ask: estimate the matches from a sample, and if they are few, find them all by scan.
   if (estimateMatches(store, predicate!) <= limit / 2) {
@@ -88,7 +104,7 @@ function choosePlan(store: PointStore, request: SearchRequest, options: SearchOp
     for (const label of store.liveLabels()) if (predicate!(store.payloadAt(label), store.idAt(label)!)) matching.push(label)
     return { plan: 'exact-candidates', labels: matching }
   }
-  return { plan: 'hnsw-filtered', check: predicate }
+  return { plan: 'hnsw-filtered', check: predicate, verify: predicate }
 }
 
 function estimateMatches(store: PointStore, predicate: PointPredicate): number {

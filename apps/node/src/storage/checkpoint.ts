@@ -138,19 +138,24 @@ export async function verifyCheckpoint(dir: string): Promise<CheckpointManifest>
 export async function readCheckpoint(dir: string, space: VectorSpace): Promise<{ store: PointStore; manifest: CheckpointManifest }> {
   const manifest = await verifyCheckpoint(dir)
   const index = await VectorIndex.load(path.join(dir, 'index.hnsw'), space.distance, space.size)
-  const vectors = new VectorStore(space.size, Math.max(1024, manifest.labelCount))
-  vectors.load(await readFile(path.join(dir, 'vectors.f32')), manifest.labelCount)
-  const store = new PointStore(space, index, vectors)
-  const text = await readFile(path.join(dir, 'points.ndjson'), 'utf8')
-  for (const line of text.split('\n')) {
-    if (line === '') continue
-    const [label, id, version, payload] = JSON.parse(line) as [number, PointId, number, Payload]
-    store.restore(label, id, payload, version)
+  try {
+    const vectors = new VectorStore(space.size, Math.max(1024, manifest.labelCount))
+    vectors.load(await readFile(path.join(dir, 'vectors.f32')), manifest.labelCount)
+    const store = new PointStore(space, index, vectors)
+    const text = await readFile(path.join(dir, 'points.ndjson'), 'utf8')
+    for (const line of text.split('\n')) {
+      if (line === '') continue
+      const [label, id, version, payload] = JSON.parse(line) as [number, PointId, number, Payload]
+      store.restore(label, id, payload, version)
+    }
+    store.finishRestore(manifest.labelCount)
+    for (const { field, schema } of manifest.fieldIndexes) {
+      store.payloadIndex.create(field, schema, [...store.liveLabels()].map((l) => [l, store.payloadAt(l)] as [number, unknown]))
+    }
+    if (store.count !== manifest.pointsCount) throw new CorruptCheckpoint(`${dir}: holds ${store.count} points, manifest says ${manifest.pointsCount}`)
+    return { store, manifest }
+  } catch (error) {
+    index.release()
+    throw error
   }
-  store.finishRestore(manifest.labelCount)
-  for (const { field, schema } of manifest.fieldIndexes) {
-    store.payloadIndex.create(field, schema, [...store.liveLabels()].map((l) => [l, store.payloadAt(l)] as [number, unknown]))
-  }
-  if (store.count !== manifest.pointsCount) throw new CorruptCheckpoint(`${dir}: holds ${store.count} points, manifest says ${manifest.pointsCount}`)
-  return { store, manifest }
 }
