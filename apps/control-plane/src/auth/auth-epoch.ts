@@ -1,14 +1,15 @@
 import { Inject, Injectable } from '@nestjs/common'
 import type { Redis } from 'ioredis'
 import { Config } from '@quiver/common'
-import { REDIS } from '../redis.module'
+import { REDIS, SharedReads } from '../redis.module'
 
 /**
  * One counter in Redis for all authentication and authorization state. Every change that can take
  * access away (logout, role change or removal, membership change, key deletion, ownership transfer)
  * bumps it after its transaction commits; every request reads it once, and cached sessions and
  * permissions computed under an older value are recomputed. So a change holds for the very next
- * request on every API replica, at the cost of one Redis GET per request.
+ * request on every API replica, at the cost of one Redis GET per request (shared by the requests of
+ * one event-loop turn, see SharedReads).
  */
 @Injectable()
 export class AuthEpoch {
@@ -16,13 +17,14 @@ export class AuthEpoch {
 
   constructor(
     @Inject(REDIS) private readonly redis: Redis,
+    private readonly reads: SharedReads,
     config: Config,
   ) {
     this.key = `${config.REDIS_PREFIX}:auth-epoch`
   }
 
   async current(): Promise<string> {
-    return (await this.redis.get(this.key)) ?? '0'
+    return (await this.reads.get(this.key)) ?? '0'
   }
 
   async bump(): Promise<void> {

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common'
 import type { Redis } from 'ioredis'
 import { Config } from '@quiver/common'
 import { BoundedCache } from '../../auth/auth-epoch'
-import { REDIS } from '../../redis.module'
+import { REDIS, SharedReads } from '../../redis.module'
 
 const MAX_AGE_MS = 1000
 
@@ -17,6 +17,7 @@ export class ClusterChanges {
 
   constructor(
     @Inject(REDIS) private readonly redis: Redis,
+    private readonly reads: SharedReads,
     private readonly config: Config,
   ) {}
 
@@ -25,7 +26,7 @@ export class ClusterChanges {
   }
 
   async cached<T>(accountId: string, query: string, compute: () => Promise<T>): Promise<T> {
-    const version = (await this.redis.get(this.key(accountId))) ?? '0'
+    const version = (await this.reads.get(this.key(accountId))) ?? '0'
     const id = `${accountId}:${query}`
     const hit = this.pages.get(id)
     if (hit && hit.version === version && Date.now() - hit.at < MAX_AGE_MS) return hit.value as T
