@@ -121,6 +121,9 @@ export async function benchNodeAuth(options: { quick: boolean }): Promise<BenchR
     }
     const figure = (name: string) => median(qps.get(name)!)
     const spread = (name: string) => `${Math.min(...qps.get(name)!).toFixed(0)}–${Math.max(...qps.get(name)!).toFixed(0)}`
+    // each round's variant against that round's reference: rounds differ by far more than 5% (fresh
+    // processes, the machine's drift), the variants of one round much less
+    const paired = (name: string, reference: string) => median(qps.get(name)!.map((value, round) => value / qps.get(reference)![round]))
     const plain = { name: 'no auth', value: figure('no auth') }
     const filtered = { name: 'no auth, same filter in the body', value: figure('no auth, tenant filter in the body') }
     const row = (name: string, reference: { name: string; value: number }, target: boolean, note = ''): BenchRow => ({
@@ -128,8 +131,9 @@ export async function benchNodeAuth(options: { quick: boolean }): Promise<BenchR
       figure: figure(name),
       unit: 'req/s',
       reference,
+      pairedRatio: paired(name, reference === filtered ? 'no auth, tenant filter in the body' : 'no auth'),
       ...(target && { target: { op: '>=', value: 0.95, on: 'ratio' } }),
-      note: `median of ${rounds} rounds × ${seconds} s (${spread(name)})${note}`,
+      note: `median of ${rounds} rounds × ${seconds} s (${spread(name)}); ratio: median of the rounds' own ratios${note}`,
     })
     return [
       { name: 'node auth: search QPS, no auth', figure: plain.value, unit: 'req/s', note: `median of ${rounds} rounds × ${seconds} s (${spread('no auth')}), ${CONNECTIONS} connections, ${count}×128, ef ${EF}` },

@@ -6,12 +6,15 @@ export interface BenchRow {
   figure: number
   unit: string
   reference?: { name: string; value: number }
+  /** Where figure and reference were measured in rounds: the median of each round's own ratio (drift between rounds cancels). */
+  pairedRatio?: number
   /** ratio = figure / reference; the target applies to the ratio when there is a reference, else to the figure */
   target?: { op: '>=' | '<'; value: number; on: 'ratio' | 'figure' }
   note?: string
 }
 
 export function ratio(row: BenchRow): number | undefined {
+  if (row.pairedRatio !== undefined) return row.pairedRatio
   return row.reference && row.reference.value > 0 ? row.figure / row.reference.value : undefined
 }
 
