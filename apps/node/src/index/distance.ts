@@ -27,10 +27,9 @@ export function scoreFromHnsw(distance: Distance, d: number): number {
   return distance === 'Euclid' ? Math.sqrt(Math.max(0, d)) : 1 - d
 }
 
-/** The score of stored vector `label` (in `data`, row-major) for `query`. */
-export function exactScore(distance: Distance, query: Float32Array, data: Float32Array, label: number): number {
+/** The score for `query` of the stored vector that starts at `base` in `data`. */
+export function exactScore(distance: Distance, query: Float32Array, data: Float32Array, base: number): number {
   const dim = query.length
-  const base = label * dim
   if (distance === 'Euclid') {
     let sum = 0
     for (let i = 0; i < dim; i++) {

@@ -61,7 +61,7 @@ export async function searchPoints(store: PointStore, request: SearchRequest, op
 
   let hits: Hit[]
   if (plan === 'exact-all' || plan === 'exact-candidates') {
-    hits = exactTopK(distance, store.vectors.rows, query, labels ?? store.liveLabels(), k, accept)
+    hits = exactTopK(distance, store.vectors, query, labels ?? store.liveLabels(), k, accept)
   } else {
     const allow = candidates || accept ? allowedLabels(store, candidates, accept) : undefined
     const deletions = store.deletionCount

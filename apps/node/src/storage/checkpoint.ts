@@ -12,7 +12,7 @@ import { VectorStore } from '../index/vector-store'
 import type { PointId } from '../points/ids'
 import { Payload, PointStore, VectorSpace } from '../points/point-store'
 import { fsyncDirectory, fsyncFile, writeFileAtomic, writeFileSynced } from './files'
-import { sha256Chunked, sha256File } from './hashing'
+import { sha256File } from './hashing'
 
 export const CHECKPOINT_FILES = ['index.hnsw', 'vectors.f32', 'points.ndjson'] as const
 
@@ -53,11 +53,9 @@ export async function writeCheckpoint(collectionDir: string, store: PointStore, 
   await fsyncFile(path.join(temp, 'index.hnsw'))
   files['index.hnsw'] = { bytes: (await stat(path.join(temp, 'index.hnsw'))).size, sha256: await sha256File(path.join(temp, 'index.hnsw')) }
 
-  const vectors = store.vectors.bytes(store.labelCount)
-  await writeFileSynced(path.join(temp, 'vectors.f32'), vectors)
-  files['vectors.f32'] = { bytes: vectors.byteLength, sha256: await sha256Chunked(vectors) }
+  files['vectors.f32'] = await writeHashed(path.join(temp, 'vectors.f32'), store.vectors.bytes(store.labelCount))
 
-  files['points.ndjson'] = await writePoints(path.join(temp, 'points.ndjson'), store)
+  files['points.ndjson'] = await writeHashed(path.join(temp, 'points.ndjson'), pointLines(store))
 
   const manifest: CheckpointManifest = {
     format: 1,
@@ -87,21 +85,18 @@ export async function pruneCheckpoints(collectionDir: string, keep: ReadonlySet<
   }
 }
 
-async function writePoints(file: string, store: PointStore): Promise<{ bytes: number; sha256: string }> {
+/** Writes `chunks` to `file`, hashing them and yielding between them so searches keep being served. */
+async function writeHashed(file: string, chunks: Iterable<Uint8Array>): Promise<{ bytes: number; sha256: string }> {
   const handle = await open(file, 'w')
   const hash = createHash('sha256')
   let bytes = 0
   try {
-    let lines: string[] = []
-    for (const label of store.liveLabels()) {
-      lines.push(JSON.stringify([label, store.idAt(label), store.versionAt(label), store.payloadAt(label)]))
-      if (lines.length === POINTS_PER_CHUNK) {
-        bytes += await writeChunk(handle, hash, lines)
-        lines = []
-        await yieldToEventLoop()
-      }
+    for (const chunk of chunks) {
+      hash.update(chunk)
+      await handle.write(chunk)
+      bytes += chunk.byteLength
+      await yieldToEventLoop()
     }
-    if (lines.length > 0) bytes += await writeChunk(handle, hash, lines)
     await handle.sync()
   } finally {
     await handle.close()
@@ -109,11 +104,16 @@ async function writePoints(file: string, store: PointStore): Promise<{ bytes: nu
   return { bytes, sha256: hash.digest('hex') }
 }
 
-async function writeChunk(handle: import('node:fs/promises').FileHandle, hash: import('node:crypto').Hash, lines: string[]): Promise<number> {
-  const chunk = Buffer.from(lines.join('\n') + '\n')
-  hash.update(chunk)
-  await handle.write(chunk)
-  return chunk.length
+function* pointLines(store: PointStore): Generator<Uint8Array> {
+  let lines: string[] = []
+  for (const label of store.liveLabels()) {
+    lines.push(JSON.stringify([label, store.idAt(label), store.versionAt(label), store.payloadAt(label)]))
+    if (lines.length === POINTS_PER_CHUNK) {
+      yield Buffer.from(lines.join('\n') + '\n')
+      lines = []
+    }
+  }
+  if (lines.length > 0) yield Buffer.from(lines.join('\n') + '\n')
 }
 
 /** Checks every file of a checkpoint against its manifest (sizes and sha256). */
@@ -139,8 +139,9 @@ export async function readCheckpoint(dir: string, space: VectorSpace): Promise<{
   const manifest = await verifyCheckpoint(dir)
   const index = await VectorIndex.load(path.join(dir, 'index.hnsw'), space.distance, space.size)
   try {
-    const vectors = new VectorStore(space.size, Math.max(1024, manifest.labelCount))
-    vectors.load(await readFile(path.join(dir, 'vectors.f32')), manifest.labelCount)
+    const vectors = new VectorStore(space.size)
+    const file = await open(path.join(dir, 'vectors.f32'))
+    await vectors.load(file, manifest.labelCount).finally(() => file.close())
     const store = new PointStore(space, index, vectors)
     const text = await readFile(path.join(dir, 'points.ndjson'), 'utf8')
     for (const line of text.split('\n')) {
