@@ -6,7 +6,6 @@ import { VectorStore } from '../../apps/node/src/index/vector-store'
 import { Dataset, filterValue, K, recallAtK, row } from './dataset'
 
 export interface InProcessFigures {
-  readonly addRate: number
   readonly qps: number
   readonly recall: number
   readonly filtered: Record<'10' | '100', { qps: number; recall: number }>
@@ -41,7 +40,7 @@ export function measureQps(queryCount: number, seconds: number, search: (q: numb
   return done / ((performance.now() - started) / 1000)
 }
 
-export function inProcessFigures(ds: Dataset, index: HierarchicalNSW, addRate: number, ef: number, seconds: number): InProcessFigures {
+export function inProcessFigures(ds: Dataset, index: HierarchicalNSW, ef: number, seconds: number): InProcessFigures {
   const queries = Array.from({ length: ds.queryCount }, (_, q) => row(ds.queries, ds.dimension, q))
   index.setEf(ef)
   const found = queries.map((q) => index.searchKnn(q, K).neighbors)
@@ -54,7 +53,7 @@ export function inProcessFigures(ds: Dataset, index: HierarchicalNSW, addRate: n
     const hits = queries.map((query, q) => index.searchKnn(query, K, accept(q)).neighbors)
     return { qps: measureQps(queries.length, seconds, (q) => index.searchKnn(queries[q], K, accept(q))), recall: recallAtK(hits, truth) }
   }
-  return { addRate, qps, recall: recallAtK(found, ds.truth), filtered: { '10': filtered(10, ds.truth10), '100': filtered(100, ds.truth100) } }
+  return { qps, recall: recallAtK(found, ds.truth), filtered: { '10': filtered(10, ds.truth10), '100': filtered(100, ds.truth100) } }
 }
 
 /**

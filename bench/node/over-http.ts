@@ -14,10 +14,14 @@ async function request(node: NodeProcess, method: string, path: string, body?: u
   return json.result
 }
 
-/** Creates the collection with payload indexes and uploads every vector with wait=true in batches of 100; points per second. */
-export async function ingest(node: NodeProcess, ds: Dataset, m: number, efConstruction: number, connections: number): Promise<number> {
+/**
+ * Creates the collection with payload indexes and uploads every vector with wait=true in batches of
+ * 100: points per second, and the node's RSS (MB) with the collection still empty.
+ */
+export async function ingest(node: NodeProcess, ds: Dataset, m: number, efConstruction: number, connections: number): Promise<{ rate: number; rssEmpty: number }> {
   await request(node, 'PUT', `/collections/${COLLECTION}`, { vectors: { size: ds.dimension, distance: 'Cosine' }, hnsw_config: { m, ef_construct: efConstruction } })
   for (const field of ['bucket10', 'bucket100']) await request(node, 'PUT', `/collections/${COLLECTION}/index?wait=true`, { field_name: field, field_schema: 'integer' })
+  const rssEmpty = rssMegabytes(node.child.pid!)
   const batches = Array.from({ length: Math.ceil(ds.count / BATCH) }, (_, b) => b)
   const bodies = batches.map((b) => {
     const ids = Array.from({ length: Math.min(BATCH, ds.count - b * BATCH) }, (_, k) => b * BATCH + k)
@@ -34,7 +38,7 @@ export async function ingest(node: NodeProcess, ds: Dataset, m: number, efConstr
     }
   }
   await Promise.all(Array.from({ length: connections }, uploader))
-  return ds.count / ((performance.now() - started) / 1000)
+  return { rate: ds.count / ((performance.now() - started) / 1000), rssEmpty }
 }
 
 export function searchBody(ds: Dataset, q: number, ef: number, modulus?: number): Record<string, unknown> {
@@ -57,7 +61,13 @@ export async function httpRecall(node: NodeProcess, ds: Dataset, ef: number, tru
 }
 
 /** autocannon at `connections` over rotating query bodies: requests per second and latency percentiles (ms). */
-export async function httpLoad(node: NodeProcess, ds: Dataset, ef: number, seconds: number, connections: number, modulus?: number) {
+export interface HttpLoad {
+  readonly rps: number
+  readonly p50: number
+  readonly p99: number
+}
+
+export async function httpLoad(node: NodeProcess, ds: Dataset, ef: number, seconds: number, connections: number, modulus?: number): Promise<HttpLoad> {
   const bodies = Array.from({ length: ds.queryCount }, (_, q) => JSON.stringify(searchBody(ds, q, ef, modulus)))
   let i = 0
   const result = await autocannon({
