@@ -2,14 +2,13 @@ import { Inject, Injectable, Logger } from '@nestjs/common'
 import type { Job } from 'bullmq'
 import { Config, SecretBox } from '@quiver/common'
 import { BACKUP_STORE, BackupIntegrityError, BackupStore } from '@quiver/backup-store'
+import { CollectionEntry, DamagedBackup, isStored, nodeClients, restoreCollections, verifyStoredCollections } from '@quiver/cluster-backup'
 import { Backup, BackupRestore, PrismaService } from '@quiver/database'
 import { HandlesJob, JobHandler } from '../../jobs/job-handler'
 import { JobPayloads } from '../../jobs/jobs'
 import { ClusterChanges } from '../clusters/cluster-changes'
 import { isLastAttempt } from './backup-create.handler'
-import { CollectionEntry, isStored } from './backup-views'
 import { withBackupLock } from './cluster-lock'
-import { nodeClients } from './node-snapshots'
 
 /** A restore that cannot happen (no retry helps); `damaged` marks the backup itself as unusable. */
 class RestoreRefused extends Error {
@@ -72,26 +71,11 @@ export class BackupRestoreHandler implements JobHandler<'backup.restore'> {
     await this.prisma.backupRestore.update({ where: { id: restore.id }, data: { status: 'RUNNING' } })
 
     const entries = (backup.collections as unknown as CollectionEntry[]).filter(isStored)
-    for (const entry of entries) {
-      await this.store.verify(entry.key, entry.checksum).catch((error: Error) => {
-        if (!(error instanceof BackupIntegrityError)) throw error
-        throw new RestoreRefused(`The stored snapshot of collection ${entry.name} (node ${entry.node}) is damaged, so nothing was restored: ${error.message}`, true)
-      })
-    }
-
+    await verifyStoredCollections(this.store, entries).catch((error: Error) => {
+      throw error instanceof DamagedBackup ? new RestoreRefused(error.message, true) : error
+    })
     const nodes = nodeClients(cluster.nodes, this.secrets.open(cluster.signingKey))
-    if (!nodes.length) throw new Error('The cluster has no running node yet')
-    // a backup of a larger cluster lands on node 0, which serves every collection
-    const target = (node: number) => nodes.find((n) => n.ordinal === node) ?? nodes[0]
-    for (const entry of entries) {
-      await target(entry.node).client.upload(entry.name, this.store.read(entry.key, entry.checksum), entry.checksum)
-      this.logger.log(`restore ${restore.id}: collection ${entry.name} restored on node ${target(entry.node).ordinal}`)
-    }
-    // exactly the backed-up state: collections made since the backup go
-    for (const node of nodes) {
-      const kept = new Set(entries.filter((e) => target(e.node) === node).map((e) => e.name))
-      for (const name of await node.client.collections()) if (!kept.has(name)) await node.client.deleteCollection(name)
-    }
+    await restoreCollections({ store: this.store, nodes, label: restore.id, log: this.logger }, entries)
 
     const settled = await this.prisma.cluster.updateMany({
       where: { id: cluster.id, generation: restore.generation, status: { in: ['UPDATING', 'CREATING'] } },
