@@ -32,3 +32,8 @@ export async function restoreCollections({ store, nodes, label, log }: BackupCon
     for (const name of await node.client.collections()) if (!kept.has(name)) await node.client.deleteCollection(name)
   }
 }
+
+/** What a failed restore says: a damaged file names itself; anything else is the restore's failure. */
+export function restoreFailureReason(error: Error): string {
+  return error instanceof DamagedBackup || error instanceof BackupIntegrityError ? error.message : `The restore failed: ${error.message}`
+}

@@ -6,6 +6,7 @@ import { BackupContext, clearInterruptedBackup, CollectionEntry, copyCollections
 import { Backup, Prisma, PrismaService } from '@quiver/database'
 import { HandlesJob, JobHandler } from '../../jobs/job-handler'
 import { JobPayloads } from '../../jobs/jobs'
+import { backupReadiness } from './backup-rules'
 import { BackupSchedulers } from './backup-schedulers'
 import { withBackupLock } from './cluster-lock'
 
@@ -19,7 +20,7 @@ const asJson = (entries: CollectionEntry[]) => entries as unknown as Prisma.Inpu
 
 /**
  * Snapshots every collection of every node of the cluster and copies each into the backup store,
- * checked against the checksum the node computed. Idempotent: a retry (after an error or a worker
+ * checked against the checksum the node computed (a hybrid environment's agent does the same on its side). Idempotent: a retry (after an error or a worker
  * killed midway) first removes what the interrupted attempt left, in the store and on the nodes, and
  * starts over; the row turns SUCCEEDED only after every file is stored and verified.
  */
@@ -38,7 +39,8 @@ export class BackupCreateHandler implements JobHandler<'backup.create'> {
 
   async handle(payload: JobPayloads['backup.create'], job: Job): Promise<void> {
     const backup = 'backupId' in payload ? await this.prisma.backup.findFirst({ where: { id: payload.backupId, accountId: payload.accountId } }) : await this.occurrence(payload, job)
-    if (!backup || backup.status === 'SUCCEEDED' || backup.status === 'FAILED') return // deleted, or finished by an earlier attempt
+    if (!backup || (backup.status !== 'PENDING' && backup.status !== 'RUNNING')) return // deleted, or finished by an earlier attempt
+    if (backup.environmentId) return // its environment's agent makes it, told with its next heartbeat
     try {
       await withBackupLock(this.config.DATABASE_URL, backup.clusterId, () => this.run(backup))
     } catch (error) {
@@ -63,6 +65,7 @@ export class BackupCreateHandler implements JobHandler<'backup.create'> {
         accountId,
         clusterId: schedule.clusterId,
         clusterName: schedule.cluster.name,
+        environmentId: schedule.cluster.environmentId,
         scheduleId,
         jobId: job.id!,
         retentionDays: schedule.retentionDays,
@@ -74,11 +77,9 @@ export class BackupCreateHandler implements JobHandler<'backup.create'> {
   }
 
   private async run(backup: Backup): Promise<void> {
-    const cluster = await this.prisma.cluster.findFirst({ where: { id: backup.clusterId, accountId: backup.accountId }, include: { nodes: true } })
-    if (!cluster) throw new BackupRefused('The cluster was deleted before the backup was made')
-    if (cluster.environmentId) throw new BackupRefused('Backups of clusters in a hybrid cloud environment are not available yet')
-    if (cluster.status === 'CREATING' || cluster.status === 'UPDATING') throw new Error(`The cluster is ${cluster.status}; the backup waits until it is HEALTHY`)
-    if (cluster.status !== 'HEALTHY') throw new BackupRefused(`The cluster is ${cluster.status}; only a HEALTHY cluster is backed up`)
+    const readiness = backupReadiness(await this.prisma.cluster.findFirst({ where: { id: backup.clusterId, accountId: backup.accountId }, include: { nodes: true } }))
+    if (!readiness.ready) throw readiness.wait ? new Error(readiness.reason) : new BackupRefused(readiness.reason)
+    const { cluster } = readiness
 
     const context: BackupContext = { store: this.store, nodes: nodeClients(cluster.nodes, this.secrets.open(cluster.signingKey)), label: backup.id, log: this.logger }
     const prefix = `${backup.accountId}/${backup.id}`

@@ -21,6 +21,7 @@ export function backupView(b: Backup & { restores?: BackupRestore[] }) {
     accountId: b.accountId,
     clusterId: b.clusterId,
     clusterName: b.clusterName,
+    environmentId: b.environmentId,
     scheduleId: b.scheduleId,
     status: b.status,
     statusReason: b.statusReason,
