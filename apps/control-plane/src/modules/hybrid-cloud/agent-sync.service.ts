@@ -67,16 +67,16 @@ export class AgentSyncService {
         return
       case 'RUNNING': {
         // a restore holds the cluster (UPDATING, or CREATING from a backup) until the agent reports it done
-        const held = await this.backupWork.restoreHolds(agent, cluster)
+        const held = report.generation === cluster.generation && (await this.backupWork.restoreHolds(agent, cluster))
+        const settle = held
+          ? []
+          : [this.prisma.cluster.updateMany({ where: { ...current, status: { in: ['CREATING', 'UPDATING', 'HEALTHY', 'FAILED'] } }, data: { status: 'HEALTHY', statusReason: null } })]
         await this.prisma.$transaction([
           this.prisma.clusterNode.deleteMany({ where: { clusterId } }),
           this.prisma.clusterNode.createMany({
             data: report.nodes.map((n) => ({ clusterId, ordinal: n.ordinal, port: n.port, url: n.url, startedAt: new Date() })),
           }),
-          this.prisma.cluster.updateMany({
-            where: { ...current, status: { in: held ? [] : ['CREATING', 'UPDATING', 'HEALTHY', 'FAILED'] } },
-            data: { status: 'HEALTHY', statusReason: null },
-          }),
+          ...settle,
         ])
       }
     }
