@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
-import { setTimeout as sleep } from 'node:timers/promises'
 import { CronExpressionParser } from 'cron-parser'
 import { JobQueue } from '../apps/control-plane/src/jobs/job-queue'
 import { BackupCreateHandler } from '../apps/control-plane/src/modules/backups/backup-create.handler'
-import { backupsPath, schedulesPath, waitForBackup } from './support/backups'
+import { backupsPath, fireScheduleOccurrence, schedulesPath, waitForBackup } from './support/backups'
 import { clusterPath, createHealthyCluster, dataAccessToken, qdrant, waitForCluster } from './support/clusters'
 import { startControlPlane, TestControlPlane } from './support/control-plane'
+import { until } from './support/polling'
 import { signUp, TestUser } from './support/users'
 
 let cp: TestControlPlane
@@ -21,26 +21,8 @@ const schedulerOf = (scheduleId: string) => queue.getJobScheduler(`backup-schedu
 const createSchedule = (owner: TestUser, clusterId: string, body: unknown) =>
   cp.http.post(`/api/v1/accounts/${owner.accountId}/clusters/${clusterId}/backup-schedules`, body, { token: owner.token })
 
-async function until<T>(probe: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs
-  let value = await probe()
-  while (!done(value) && Date.now() < deadline) {
-    await sleep(100)
-    value = await probe()
-  }
-  return value
-}
 
-/** Runs the scheduler's next occurrence now: its own delayed job (id repeat:<scheduler>:<time>), promoted. */
-async function fireOccurrence(scheduleId: string) {
-  const scheduler = await schedulerOf(scheduleId)
-  assert.ok(scheduler?.next, 'the scheduler exists')
-  const jobId = `repeat:backup-schedule:${scheduleId}:${scheduler.next}`
-  const job = await queue.getJob(jobId)
-  assert.equal(await job?.getState(), 'delayed')
-  await job!.promote()
-  return jobId
-}
+const fireOccurrence = (scheduleId: string) => fireScheduleOccurrence(queue, scheduleId)
 
 describe('backup schedules', () => {
   let owner: TestUser

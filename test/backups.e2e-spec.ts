@@ -6,7 +6,7 @@ import { after, before, describe, it } from 'node:test'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { JobQueue } from '../apps/control-plane/src/jobs/job-queue'
 import { withBackupLock } from '../apps/control-plane/src/modules/backups/cluster-lock'
-import { backUp, backupsPath, clusterBackupsPath, clusterData, restoreBackup, seedCollections, waitForBackup } from './support/backups'
+import { backUp, backupsPath, clusterBackupsPath, clusterData, damageFile, restoreBackup, seedCollections, waitForBackup } from './support/backups'
 import { clusterPath, createHealthyCluster, dataAccessToken, qdrant, waitForCluster } from './support/clusters'
 import { startControlPlane, TestControlPlane } from './support/control-plane'
 import { createKey, createRole } from './support/iam'
@@ -98,10 +98,7 @@ describe('backup and restore', () => {
     await client.createCollection('later', { vectors: { size: 2, distance: 'Dot' } })
     const current = await clusterData(client)
 
-    const file = storedFile(owner, damaged.id, 0, 'products')
-    const bytes = readFileSync(file)
-    bytes[Math.floor(bytes.length / 2)] ^= 0x01
-    writeFileSync(file, bytes)
+    damageFile(storedFile(owner, damaged.id, 0, 'products'))
 
     const restore = await restoreBackup(cp.http, owner, damaged.id)
     assert.equal(restore.status, 'FAILED')

@@ -1,47 +1,27 @@
 import assert from 'node:assert/strict'
-import { existsSync, mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { existsSync } from 'node:fs'
 import path from 'node:path'
 import { after, before, describe, it } from 'node:test'
 import { setTimeout as sleep } from 'node:timers/promises'
+import { agentProcesses, waitForEnvironment } from './support/agents'
 import { startControlPlane, TestControlPlane } from './support/control-plane'
 import { clusterPath, qdrant, waitForCluster } from './support/clusters'
 import { createKey, createRole } from './support/iam'
-import { spawnNode, Spawned } from './support/processes'
 import { signUp, TestUser } from './support/users'
 
-const AGENT_MAIN = path.resolve(__dirname, '../apps/agent/src/main.js')
-
 let cp: TestControlPlane
-const dataDirs: string[] = []
-const agents: Spawned[] = []
+let agents: ReturnType<typeof agentProcesses>
 before(async () => {
   cp = await startControlPlane({ AGENT_SILENCE_SECONDS: '2' })
+  agents = agentProcesses(cp.url)
 })
 after(async () => {
-  for (const agent of agents) await agent.stop()
+  await agents.stopAll()
   await cp.close()
-  for (const dir of dataDirs) rmSync(dir, { recursive: true, force: true })
 })
 
-function startAgent(env: Record<string, string>, dataDir?: string) {
-  const dir = dataDir ?? mkdtempSync(path.join(tmpdir(), 'quiver-agent-'))
-  if (!dataDir) dataDirs.push(dir)
-  const agent = spawnNode(AGENT_MAIN, { QUIVER_AGENT_CONTROL_PLANE_URL: cp.url, QUIVER_AGENT_DATA_DIR: dir, QUIVER_AGENT_HEARTBEAT_MS: '300', ...env })
-  agents.push(agent)
-  return { agent, dir }
-}
-
-async function waitForStatus(owner: TestUser, environmentId: string, status: string, timeoutMs = 15_000) {
-  const deadline = Date.now() + timeoutMs
-  let last
-  while (Date.now() < deadline) {
-    last = await cp.http.get(`/api/v1/accounts/${owner.accountId}/hybrid-cloud-environments/${environmentId}`, { token: owner.token })
-    if (last.body.status === status) return last.body
-    await sleep(200)
-  }
-  throw new Error(`environment never became ${status}: ${JSON.stringify(last?.body)}`)
-}
+const startAgent = (env: Record<string, string>, dataDir?: string) => agents.start(env, dataDir)
+const waitForStatus = (owner: TestUser, environmentId: string, status: string) => waitForEnvironment(cp.http, owner, environmentId, status)
 
 describe('hybrid cloud environments', () => {
   it('creates an environment with a bootstrap token shown once and the command that starts an agent', async () => {

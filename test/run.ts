@@ -20,7 +20,7 @@ async function main() {
   const filters = process.argv.slice(2)
   const files = ['apps', 'libs', 'test']
     .flatMap((d) => specFiles(path.join(DIST, d)))
-    .filter((f) => filters.length === 0 || filters.some((x) => f.includes(x)))
+    .filter((f) => filters.length === 0 || filters.some((x) => path.relative(DIST, f).includes(x)))
     .sort()
   if (files.length === 0) throw new Error(`no spec files match ${filters.join(' ')}`)
   await prepareTemplateDatabase()

@@ -6,6 +6,7 @@ import path from 'node:path'
 import { describe, it } from 'node:test'
 import pg from 'pg'
 import { defaultPaths, Migrator } from '@quiver/database'
+import { TEMPLATE_DATABASE } from './support/database'
 import { clearRedisPrefix, CONTROL_PLANE_MAIN, spawnNode } from './support/processes'
 
 const ROOT = path.resolve(__dirname, '../..')
@@ -52,7 +53,7 @@ describe('start-up', () => {
 
 describe('migrations', () => {
   it('match schema.prisma (no drift)', async () => {
-    const migrator = await Migrator.open(`${SERVER}/quiver_test_template`, defaultPaths(ROOT))
+    const migrator = await Migrator.open(`${SERVER}/${TEMPLATE_DATABASE}`, defaultPaths(ROOT))
     try {
       assert.equal(await migrator.drift(), null)
       assert.equal((await migrator.status()).inSync, true)
@@ -67,7 +68,7 @@ describe('migrations', () => {
       cpSync(path.join(ROOT, 'prisma'), dir, { recursive: true })
       const schema = path.join(dir, 'schema.prisma')
       writeFileSync(schema, readFileSync(schema, 'utf8') + '\nmodel Drifted {\n  id Int @id\n}\n')
-      const migrator = await Migrator.open(`${SERVER}/quiver_test_template`, { schemaPath: schema, migrationsDir: path.join(dir, 'migrations') })
+      const migrator = await Migrator.open(`${SERVER}/${TEMPLATE_DATABASE}`, { schemaPath: schema, migrationsDir: path.join(dir, 'migrations') })
       try {
         assert.match((await migrator.drift()) ?? '', /CREATE TABLE "Drifted"/)
       } finally {

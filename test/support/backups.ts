@@ -1,7 +1,9 @@
 // Backups through the API, and a complete picture of a cluster's data to compare before and after.
 import assert from 'node:assert/strict'
+import { readFileSync, writeFileSync } from 'node:fs'
 import { setTimeout as sleep } from 'node:timers/promises'
 import type { QdrantClient } from '@qdrant/js-client-rest'
+import type { Queue } from 'bullmq'
 import { HttpClient } from './http'
 import { TestUser } from './users'
 
@@ -37,6 +39,24 @@ export async function restoreBackup(http: HttpClient, owner: TestUser, backupId:
   const restoreId = res.body.lastRestore.id
   const done = await waitForBackup(http, owner, backupId, (b) => b.lastRestore?.id === restoreId && ['SUCCEEDED', 'FAILED'].includes(b.lastRestore.status))
   return done.lastRestore as { id: string; status: string; statusReason: string | null; clusterId: string }
+}
+
+/** Flips one bit in the middle of a stored file, as a failing disk would. */
+export function damageFile(file: string): void {
+  const bytes = readFileSync(file)
+  bytes[Math.floor(bytes.length / 2)] ^= 0x01
+  writeFileSync(file, bytes)
+}
+
+/** Runs a backup schedule's next occurrence now: its scheduler's own delayed job (id repeat:<scheduler>:<time>), promoted. */
+export async function fireScheduleOccurrence(queue: Queue, scheduleId: string): Promise<string> {
+  const scheduler = await queue.getJobScheduler(`backup-schedule:${scheduleId}`)
+  assert.ok(scheduler?.next, 'the scheduler exists')
+  const jobId = `repeat:backup-schedule:${scheduleId}:${scheduler.next}`
+  const job = await queue.getJob(jobId)
+  assert.equal(await job?.getState(), 'delayed')
+  await job!.promote()
+  return jobId
 }
 
 /** Every collection's settings and every point (id, vector, payload), in a stable order. */

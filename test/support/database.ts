@@ -6,7 +6,7 @@ import { defaultPaths, ensureDatabase, Migrator } from '@quiver/database'
 
 const SERVER_URL = process.env.TEST_DATABASE_SERVER_URL ?? 'postgresql://postgres@127.0.0.1:5432'
 // Overridable so that two checkouts can run their suites at once on one server.
-const TEMPLATE = process.env.TEST_TEMPLATE_DATABASE ?? 'quiver_test_template'
+export const TEMPLATE_DATABASE = process.env.TEST_TEMPLATE_DATABASE ?? 'quiver_test_template'
 const ROOT = path.resolve(__dirname, '../../..')
 
 async function admin<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
@@ -20,8 +20,8 @@ async function admin<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
 }
 
 export async function prepareTemplateDatabase(): Promise<void> {
-  await admin((c) => c.query(`DROP DATABASE IF EXISTS ${TEMPLATE} WITH (FORCE)`))
-  const url = `${SERVER_URL}/${TEMPLATE}`
+  await admin((c) => c.query(`DROP DATABASE IF EXISTS ${TEMPLATE_DATABASE} WITH (FORCE)`))
+  const url = `${SERVER_URL}/${TEMPLATE_DATABASE}`
   await ensureDatabase(url)
   const migrator = await Migrator.open(url, defaultPaths(ROOT))
   try {
@@ -34,7 +34,7 @@ export async function prepareTemplateDatabase(): Promise<void> {
 /** A fresh, migrated database for one test file; returns its URL and a function that drops it. */
 export async function createTestDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
   const name = `quiver_test_${randomBytes(6).toString('hex')}`
-  await admin((c) => c.query(`CREATE DATABASE ${name} TEMPLATE ${TEMPLATE}`))
+  await admin((c) => c.query(`CREATE DATABASE ${name} TEMPLATE ${TEMPLATE_DATABASE}`))
   return {
     url: `${SERVER_URL}/${name}`,
     drop: () => admin((c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)).then(() => undefined),

@@ -1,8 +1,10 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 import path from 'node:path'
 import { ClusterSpec, LocalProvisioner, NodeRecord } from '@quiver/provisioner'
+import { AgentBackups, BackupWork, LocalCluster } from './agent-backups'
 import { AgentConfig } from './config'
 import { AgentState, AgentStateFile } from './agent-state'
+import { AgentRevoked, ControlPlaneClient } from './control-plane-client'
 
 interface DesiredCluster {
   id: string
@@ -16,16 +18,17 @@ interface DesiredCluster {
 
 type Report = { generation: number; state: 'RUNNING' | 'STOPPED' | 'DESTROYED' | 'FAILED'; nodes: { ordinal: number; port: number; url: string }[]; reason?: string }
 
-export class AgentRevoked extends Error {}
-
 /**
- * Runs a hybrid-cloud environment's clusters on this machine. It only ever connects outbound: it pulls
- * the desired clusters with each heartbeat, converges them with the local provisioner, reports back.
+ * Runs a hybrid-cloud environment's clusters on this machine, and keeps their backups. It only ever
+ * connects outbound: it pulls the desired clusters and their backup work with each heartbeat,
+ * converges them with the local provisioner, and reports back.
  */
 export class Agent {
   private readonly stateFile: AgentStateFile
   private readonly state: AgentState
   private readonly provisioner: LocalProvisioner
+  private readonly controlPlane: ControlPlaneClient
+  private readonly backups: AgentBackups
   private stopped = false
 
   constructor(
@@ -35,6 +38,8 @@ export class Agent {
     this.stateFile = new AgentStateFile(config.dataDir)
     this.state = this.stateFile.load()
     this.provisioner = new LocalProvisioner(path.join(config.dataDir, 'nodes'))
+    this.controlPlane = new ControlPlaneClient(config.controlPlaneUrl, () => this.state.credential)
+    this.backups = new AgentBackups(config.dataDir, this.controlPlane, { log, warn: log })
   }
 
   async run(): Promise<void> {
@@ -58,7 +63,7 @@ export class Agent {
   private async register() {
     if (this.state.credential) return
     if (!this.config.bootstrapToken) throw new Error('no credential yet: set QUIVER_AGENT_BOOTSTRAP_TOKEN for the first start')
-    const res = await this.call('POST', '/api/v1/agent/register', { bootstrapToken: this.config.bootstrapToken }, false)
+    const res = await this.controlPlane.call('POST', '/api/v1/agent/register', { bootstrapToken: this.config.bootstrapToken }, false)
     const { environmentId, credential } = (await res.json()) as { environmentId: string; credential: string }
     this.state.environmentId = environmentId
     this.state.credential = credential
@@ -67,14 +72,17 @@ export class Agent {
   }
 
   private async sync() {
-    const res = await this.call('POST', '/api/v1/agent/heartbeat')
-    const { clusters } = (await res.json()) as { clusters: DesiredCluster[] }
+    const heartbeat = this.backups.heartbeatSent()
+    const res = await this.controlPlane.call('POST', '/api/v1/agent/heartbeat')
+    const { clusters, backupWork } = (await res.json()) as { clusters: DesiredCluster[]; backupWork: BackupWork }
+    const running = new Map<string, LocalCluster>()
     for (const cluster of clusters) {
-      const report = await this.converge(cluster).catch((error: Error) => ({
+      const report = await this.converge(cluster, running).catch((error: Error) => ({
         generation: cluster.generation, state: 'FAILED' as const, nodes: [], reason: error.message,
       }))
-      await this.call('POST', `/api/v1/agent/clusters/${cluster.id}/report`, report)
+      await this.controlPlane.call('POST', `/api/v1/agent/clusters/${cluster.id}/report`, report)
     }
+    this.backups.start(backupWork, running, heartbeat)
     // a cluster the control plane no longer knows (its account was deleted) must not run on
     const desired = new Set(clusters.map((c) => c.id))
     for (const [clusterId, { nodes }] of Object.entries(this.state.clusters)) {
@@ -86,7 +94,8 @@ export class Agent {
     }
   }
 
-  private async converge(cluster: DesiredCluster): Promise<Report> {
+  /** `running` learns the local addresses of the cluster's nodes when they run. */
+  private async converge(cluster: DesiredCluster, running: Map<string, LocalCluster>): Promise<Report> {
     const known = this.state.clusters[cluster.id]?.nodes ?? []
     const spec: ClusterSpec = { clusterId: cluster.id, signingKey: cluster.signingKey, previousSigningKey: cluster.previousSigningKey, nodes: known }
     const remember = (nodes: NodeRecord[] | undefined) => {
@@ -110,10 +119,11 @@ export class Agent {
         const extra = known.filter((n) => n.ordinal >= cluster.nodeCount)
         if (extra.length) await this.provisioner.destroy(spec, extra)
         const wanted = Array.from({ length: cluster.nodeCount }, (_, ordinal) => known.find((n) => n.ordinal === ordinal) ?? { ordinal, port: null, pid: null })
-        const running = await this.provisioner.ensureRunning({ ...spec, nodes: wanted })
-        remember(running.map(({ ordinal, port, pid }) => ({ ordinal, port, pid })))
-        if (cluster.revocations.length) await this.revoke(cluster, running.map((n) => n.url))
-        const nodes = running.map((n) => ({ ordinal: n.ordinal, port: n.port, url: `http://${this.config.advertisedHost}:${n.port}` }))
+        const started = await this.provisioner.ensureRunning({ ...spec, nodes: wanted })
+        remember(started.map(({ ordinal, port, pid }) => ({ ordinal, port, pid })))
+        if (cluster.revocations.length) await this.revoke(cluster, started.map((n) => n.url))
+        running.set(cluster.id, { signingKey: cluster.signingKey, nodes: started.map(({ ordinal, url }) => ({ ordinal, url })) })
+        const nodes = started.map((n) => ({ ordinal: n.ordinal, port: n.port, url: `http://${this.config.advertisedHost}:${n.port}` }))
         return { generation: cluster.generation, state: 'RUNNING', nodes }
       }
     }
@@ -139,19 +149,5 @@ export class Agent {
     for (const [clusterId, { nodes }] of Object.entries(this.state.clusters)) {
       await this.provisioner.stop({ clusterId, signingKey: '', nodes }, nodes)
     }
-  }
-
-  private async call(method: string, route: string, body?: unknown, authenticated = true): Promise<Response> {
-    const headers: Record<string, string> = { 'content-type': 'application/json' }
-    if (authenticated) headers.authorization = `Bearer ${this.state.credential}`
-    const res = await fetch(`${this.config.controlPlaneUrl}${route}`, {
-      method,
-      headers,
-      body: JSON.stringify(body ?? {}),
-      signal: AbortSignal.timeout(30_000),
-    })
-    if (res.status === 401) throw new AgentRevoked(`the control plane refused this agent (${route}): ${await res.text()}`)
-    if (!res.ok) throw new Error(`${method} ${route} → ${res.status}: ${await res.text()}`)
-    return res
   }
 }

@@ -1,5 +1,6 @@
 // The hybrid-cloud agent: `npm run start:agent` on the customer's machine.
-import { Agent, AgentRevoked } from './agent'
+import { Agent } from './agent'
+import { AgentRevoked } from './control-plane-client'
 import { loadAgentConfig } from './config'
 
 const log = (message: string) => console.log(JSON.stringify({ time: new Date().toISOString(), name: 'quiver-agent', msg: message }))

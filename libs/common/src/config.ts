@@ -38,6 +38,8 @@ export class Config {
   @Transform(toInt) @IsInt() @Min(1000) @Max(86_400_000) BACKUP_RETENTION_INTERVAL_MS = 60_000
   /** a hybrid-cloud agent silent for this long shows as DISCONNECTED */
   @Transform(toInt) @IsInt() @Min(1) @Max(86400) AGENT_SILENCE_SECONDS = 30
+  /** a hybrid environment's backup or restore fails when its agent has been silent this long */
+  @Transform(toInt) @IsInt() @Min(1) @Max(7 * 24 * 60) AGENT_BACKUP_TIMEOUT_MINUTES = 60
   @IsOptional() @Matches(/^smtps?:\/\/[^/]+/, { message: 'must be an smtp:// or smtps:// URL' }) SMTP_URL?: string
   @IsString() @MinLength(3) SMTP_FROM = 'Quiver <no-reply@quiver.localhost>'
   @Transform(toInt) @IsInt() @Min(1) @Max(100) WORKER_CONCURRENCY = 5

@@ -1,14 +1,14 @@
 import { Inject, Injectable, Logger } from '@nestjs/common'
 import type { Job } from 'bullmq'
 import { Config, SecretBox } from '@quiver/common'
-import { BACKUP_STORE, BackupStore, keySegment } from '@quiver/backup-store'
+import { BACKUP_STORE, BackupStore } from '@quiver/backup-store'
+import { BackupContext, clearInterruptedBackup, CollectionEntry, copyCollections, nodeClients, totalSize } from '@quiver/cluster-backup'
 import { Backup, Prisma, PrismaService } from '@quiver/database'
 import { HandlesJob, JobHandler } from '../../jobs/job-handler'
 import { JobPayloads } from '../../jobs/jobs'
+import { backupReadiness } from './backup-rules'
 import { BackupSchedulers } from './backup-schedulers'
-import { CollectionEntry, StartedSnapshot, StoredCollection } from './backup-views'
 import { withBackupLock } from './cluster-lock'
-import { nodeClients, NodeSnapshots } from './node-snapshots'
 
 const DAY_MS = 24 * 3600_000
 
@@ -20,7 +20,7 @@ const asJson = (entries: CollectionEntry[]) => entries as unknown as Prisma.Inpu
 
 /**
  * Snapshots every collection of every node of the cluster and copies each into the backup store,
- * checked against the checksum the node computed. Idempotent: a retry (after an error or a worker
+ * checked against the checksum the node computed (a hybrid environment's agent does the same on its side). Idempotent: a retry (after an error or a worker
  * killed midway) first removes what the interrupted attempt left, in the store and on the nodes, and
  * starts over; the row turns SUCCEEDED only after every file is stored and verified.
  */
@@ -39,7 +39,8 @@ export class BackupCreateHandler implements JobHandler<'backup.create'> {
 
   async handle(payload: JobPayloads['backup.create'], job: Job): Promise<void> {
     const backup = 'backupId' in payload ? await this.prisma.backup.findFirst({ where: { id: payload.backupId, accountId: payload.accountId } }) : await this.occurrence(payload, job)
-    if (!backup || backup.status === 'SUCCEEDED' || backup.status === 'FAILED') return // deleted, or finished by an earlier attempt
+    if (!backup || (backup.status !== 'PENDING' && backup.status !== 'RUNNING')) return // deleted, or finished by an earlier attempt
+    if (backup.environmentId) return // its environment's agent makes it, told with its next heartbeat
     try {
       await withBackupLock(this.config.DATABASE_URL, backup.clusterId, () => this.run(backup))
     } catch (error) {
@@ -64,6 +65,7 @@ export class BackupCreateHandler implements JobHandler<'backup.create'> {
         accountId,
         clusterId: schedule.clusterId,
         clusterName: schedule.cluster.name,
+        environmentId: schedule.cluster.environmentId,
         scheduleId,
         jobId: job.id!,
         retentionDays: schedule.retentionDays,
@@ -75,46 +77,24 @@ export class BackupCreateHandler implements JobHandler<'backup.create'> {
   }
 
   private async run(backup: Backup): Promise<void> {
-    const cluster = await this.prisma.cluster.findFirst({ where: { id: backup.clusterId, accountId: backup.accountId }, include: { nodes: true } })
-    if (!cluster) throw new BackupRefused('The cluster was deleted before the backup was made')
-    if (cluster.environmentId) throw new BackupRefused('Backups of clusters in a hybrid cloud environment are not available yet')
-    if (cluster.status === 'CREATING' || cluster.status === 'UPDATING') throw new Error(`The cluster is ${cluster.status}; the backup waits until it is HEALTHY`)
-    if (cluster.status !== 'HEALTHY') throw new BackupRefused(`The cluster is ${cluster.status}; only a HEALTHY cluster is backed up`)
+    const readiness = backupReadiness(await this.prisma.cluster.findFirst({ where: { id: backup.clusterId, accountId: backup.accountId }, include: { nodes: true } }))
+    if (!readiness.ready) throw readiness.wait ? new Error(readiness.reason) : new BackupRefused(readiness.reason)
+    const { cluster } = readiness
 
-    const nodes = nodeClients(cluster.nodes, this.secrets.open(cluster.signingKey))
-    await this.clearInterruptedAttempt(backup, nodes)
+    const context: BackupContext = { store: this.store, nodes: nodeClients(cluster.nodes, this.secrets.open(cluster.signingKey)), label: backup.id, log: this.logger }
+    const prefix = `${backup.accountId}/${backup.id}`
+    const current = await this.prisma.backup.findUniqueOrThrow({ where: { id: backup.id } })
+    await clearInterruptedBackup(context, prefix, current.collections as unknown as CollectionEntry[])
     await this.prisma.backup.update({ where: { id: backup.id }, data: { status: 'RUNNING', startedAt: new Date(), statusReason: null, collections: [], sizeBytes: 0 } })
 
-    const stored: StoredCollection[] = []
-    for (const node of nodes) {
-      for (const name of await node.client.collections()) {
-        const snapshot = await node.client.createSnapshot(name)
-        const started: StartedSnapshot = { node: node.ordinal, name, snapshot: snapshot.name }
-        await this.prisma.backup.update({ where: { id: backup.id }, data: { collections: asJson([...stored, started]) } })
-        const key = `${backup.accountId}/${backup.id}/node-${node.ordinal}/${keySegment(name)}.snapshot`
-        const object = await this.store.put(key, await node.client.download(name, snapshot.name), snapshot.checksum)
-        await node.client.deleteSnapshot(name, snapshot.name)
-        stored.push({ node: node.ordinal, name, key, sizeBytes: object.sizeBytes, checksum: object.checksum })
-        await this.prisma.backup.update({ where: { id: backup.id }, data: { collections: asJson(stored) } })
-        this.logger.log(`backup ${backup.id}: stored collection ${name} of node ${node.ordinal} (${object.sizeBytes} bytes)`)
-      }
-    }
+    const stored = await copyCollections(context, prefix, async (entries) => {
+      await this.prisma.backup.update({ where: { id: backup.id }, data: { collections: asJson(entries) } })
+    })
     await this.prisma.backup.updateMany({
       where: { id: backup.id, status: 'RUNNING' },
-      data: { status: 'SUCCEEDED', completedAt: new Date(), collections: asJson(stored), sizeBytes: stored.reduce((n, c) => n + c.sizeBytes, 0) },
+      data: { status: 'SUCCEEDED', completedAt: new Date(), collections: asJson(stored), sizeBytes: totalSize(stored) },
     })
     this.logger.log(`backup ${backup.id} of cluster ${cluster.id}: ${stored.length} collection(s)`)
-  }
-
-  /** What an earlier attempt left: its files in the store, and the snapshot it had started on a node. */
-  private async clearInterruptedAttempt(backup: Backup, nodes: { ordinal: number; client: NodeSnapshots }[]): Promise<void> {
-    const current = await this.prisma.backup.findUniqueOrThrow({ where: { id: backup.id } })
-    for (const entry of current.collections as unknown as CollectionEntry[]) {
-      if (!('snapshot' in entry)) continue
-      const node = nodes.find((n) => n.ordinal === entry.node)
-      await node?.client.deleteSnapshot(entry.name, entry.snapshot).catch((error: Error) => this.logger.warn(`left snapshot ${entry.snapshot}: ${error.message}`))
-    }
-    await this.store.deletePrefix(`${backup.accountId}/${backup.id}`)
   }
 
   private async fail(backup: Backup, reason: string): Promise<void> {

@@ -30,7 +30,6 @@ export class BackupSchedulesService {
   async create(accountId: string, clusterId: string, dto: CreateBackupScheduleDto): Promise<BackupScheduleView> {
     const cluster = await this.prisma.cluster.findFirst({ where: { id: clusterId, accountId } })
     if (!cluster) throw notFound('Cluster')
-    if (cluster.environmentId) throw conflict('Backups of clusters in a hybrid cloud environment are not available yet')
     if (cluster.status === 'DELETING') throw conflict('The cluster is being deleted')
     const timezone = dto.timezone ?? 'UTC'
     checkCron(dto.cron, timezone)

@@ -1,25 +1,6 @@
 import { Backup, BackupRestore, BackupSchedule } from '@quiver/database'
+import { CollectionEntry, isStored } from '@quiver/cluster-backup'
 import { nextRun } from './cron'
-
-/** A collection of one node, stored in the backup store. */
-export interface StoredCollection {
-  node: number
-  name: string
-  key: string
-  sizeBytes: number
-  checksum: string
-}
-
-/** A snapshot a RUNNING backup started on a node and has not stored yet (a retry deletes it from the node). */
-export interface StartedSnapshot {
-  node: number
-  name: string
-  snapshot: string
-}
-
-export type CollectionEntry = StoredCollection | StartedSnapshot
-
-export const isStored = (entry: CollectionEntry): entry is StoredCollection => 'key' in entry
 
 export function restoreView(r: BackupRestore) {
   return {
@@ -40,6 +21,7 @@ export function backupView(b: Backup & { restores?: BackupRestore[] }) {
     accountId: b.accountId,
     clusterId: b.clusterId,
     clusterName: b.clusterName,
+    environmentId: b.environmentId,
     scheduleId: b.scheduleId,
     status: b.status,
     statusReason: b.statusReason,

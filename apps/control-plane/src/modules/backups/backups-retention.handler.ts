@@ -1,19 +1,23 @@
 import { Inject, Injectable, Logger } from '@nestjs/common'
+import { Config } from '@quiver/common'
 import { BACKUP_STORE, BackupStore } from '@quiver/backup-store'
 import { PrismaService } from '@quiver/database'
 import { HandlesJob, JobHandler } from '../../jobs/job-handler'
 import { JobQueue } from '../../jobs/job-queue'
-import { ClusterChanges } from '../clusters/cluster-changes'
 import { BackupSchedulers } from './backup-schedulers'
+import { RestoreOutcomes } from './restore-outcomes'
 
 /** a row younger than this may not have its job enqueued yet */
 const ENQUEUE_GRACE_MS = 60_000
 
+const ACTIVE = ['PENDING', 'RUNNING'] as const
+
 /**
- * Repeating upkeep: deletes expired backups (files, then rows); fails backups and restores whose
- * job is gone or gave up without saying so (a worker killed on its last attempt), releasing the
- * cluster a restore held; removes stored files no backup row owns (an account deleted with its
- * backups); and puts the schedules' job schedulers back in step with PostgreSQL.
+ * Repeating upkeep: deletes expired backups (files, then rows; a hybrid environment's go DELETING for
+ * its agent); fails backups and restores whose job is gone or gave up without saying so (a worker
+ * killed on its last attempt), or whose agent has been silent too long, releasing the cluster a
+ * restore held; removes stored files no backup row owns (an account deleted with its backups); and
+ * puts the schedules' job schedulers back in step with PostgreSQL.
  */
 @Injectable()
 @HandlesJob('backups.retention')
@@ -24,33 +28,42 @@ export class BackupsRetentionHandler implements JobHandler<'backups.retention'> 
     private readonly prisma: PrismaService,
     private readonly jobs: JobQueue,
     private readonly schedulers: BackupSchedulers,
-    private readonly changes: ClusterChanges,
+    private readonly outcomes: RestoreOutcomes,
+    private readonly config: Config,
     @Inject(BACKUP_STORE) private readonly store: BackupStore,
   ) {}
 
   async handle(): Promise<void> {
     await this.deleteExpired()
     await this.failAbandoned()
+    await this.failWorkOfSilentAgents()
     await this.removeUnownedFiles()
     await this.schedulers.sync()
   }
 
   private async deleteExpired(): Promise<void> {
+    const idle = { restores: { none: { status: { in: [...ACTIVE] } } } }
     const expired = await this.prisma.backup.findMany({
-      where: { expiresAt: { lte: new Date() }, status: { in: ['SUCCEEDED', 'FAILED'] }, restores: { none: { status: { in: ['PENDING', 'RUNNING'] } } } },
-      select: { id: true, accountId: true },
+      where: { expiresAt: { lte: new Date() }, status: { in: ['SUCCEEDED', 'FAILED'] }, ...idle },
+      select: { id: true, accountId: true, environmentId: true },
       take: 500,
     })
     for (const backup of expired) {
+      const where = { id: backup.id, accountId: backup.accountId, status: { in: ['SUCCEEDED' as const, 'FAILED' as const] }, ...idle }
+      if (backup.environmentId) {
+        await this.prisma.backup.updateMany({ where, data: { status: 'DELETING' } })
+        continue
+      }
       await this.store.deletePrefix(`${backup.accountId}/${backup.id}`)
-      await this.prisma.backup.deleteMany({ where: { id: backup.id, accountId: backup.accountId, restores: { none: { status: { in: ['PENDING', 'RUNNING'] } } } } })
+      await this.prisma.backup.deleteMany({ where })
     }
     if (expired.length) this.logger.log(`deleted ${expired.length} expired backup(s)`)
   }
 
+  /** Only this installation's own work has jobs; a hybrid environment's agent is handed its work by heartbeat. */
   private async failAbandoned(): Promise<void> {
     const before = new Date(Date.now() - ENQUEUE_GRACE_MS)
-    const backups = await this.prisma.backup.findMany({ where: { status: { in: ['PENDING', 'RUNNING'] }, createdAt: { lt: before } } })
+    const backups = await this.prisma.backup.findMany({ where: { status: { in: [...ACTIVE] }, environmentId: null, createdAt: { lt: before } } })
     for (const backup of backups) {
       if (!(await this.abandoned(backup.jobId))) continue
       await this.store.deletePrefix(`${backup.accountId}/${backup.id}`)
@@ -59,17 +72,29 @@ export class BackupsRetentionHandler implements JobHandler<'backups.retention'> 
         data: { status: 'FAILED', statusReason: 'The backup job stopped before it finished', completedAt: new Date(), collections: [], sizeBytes: 0 },
       })
     }
-    const restores = await this.prisma.backupRestore.findMany({ where: { status: { in: ['PENDING', 'RUNNING'] }, createdAt: { lt: before } } })
+    const restores = await this.prisma.backupRestore.findMany({ where: { status: { in: [...ACTIVE] }, backup: { environmentId: null }, createdAt: { lt: before } } })
     for (const restore of restores) {
       if (!(await this.abandoned(restore.jobId))) continue
-      const reason = 'The restore job stopped before it finished; the cluster may hold only part of the backup, so restore it again'
-      await this.prisma.backupRestore.updateMany({ where: { id: restore.id, status: { in: ['PENDING', 'RUNNING'] } }, data: { status: 'FAILED', statusReason: reason, completedAt: new Date() } })
-      await this.prisma.cluster.updateMany({ where: { id: restore.clusterId, generation: restore.generation, status: 'UPDATING' }, data: { status: 'HEALTHY' } })
-      await this.prisma.cluster.updateMany({
-        where: { id: restore.clusterId, generation: restore.generation, status: 'CREATING', restoreFromBackupId: { not: null } },
-        data: { status: 'FAILED', statusReason: reason },
+      await this.outcomes.failed(restore, 'The restore job stopped before it finished; the cluster may hold only part of the backup, so restore it again')
+    }
+  }
+
+  /** Nothing waits forever for an agent that is gone; one that comes back later is simply told nothing more. */
+  private async failWorkOfSilentAgents(): Promise<void> {
+    const minutes = this.config.AGENT_BACKUP_TIMEOUT_MINUTES
+    const since = new Date(Date.now() - minutes * 60_000)
+    const silent = { OR: [{ lastSeenAt: null }, { lastSeenAt: { lt: since } }] }
+    const offline = `The hybrid cloud environment's agent has been offline for more than ${minutes} minute(s)`
+    const backups = await this.prisma.backup.findMany({ where: { status: { in: [...ACTIVE] }, createdAt: { lt: since }, environment: silent }, select: { id: true } })
+    for (const { id } of backups) {
+      await this.prisma.backup.updateMany({
+        where: { id, status: { in: [...ACTIVE] } },
+        data: { status: 'FAILED', statusReason: `${offline}; the backup was not made`, completedAt: new Date(), collections: [], sizeBytes: 0 },
       })
-      await this.changes.changed(restore.accountId)
+    }
+    const restores = await this.prisma.backupRestore.findMany({ where: { status: { in: [...ACTIVE] }, createdAt: { lt: since }, backup: { environment: silent } } })
+    for (const restore of restores) {
+      await this.outcomes.failed(restore, `${offline}; the cluster may hold only part of the backup, so restore it again`)
     }
   }
 

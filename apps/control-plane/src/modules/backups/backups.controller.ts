@@ -1,5 +1,6 @@
-import { Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common'
-import { ApiBody, ApiTags } from '@nestjs/swagger'
+import { Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common'
+import type { FastifyReply } from 'fastify'
+import { ApiAcceptedResponse, ApiBody, ApiNoContentResponse, ApiTags } from '@nestjs/swagger'
 import { RequirePermission } from '../../auth/access.decorators'
 import { Idempotent } from '../../idempotency/idempotency.interceptor'
 import { CreateBackupDto, ListByClusterQuery, RestoreBackupDto } from './backups.dto'
@@ -40,10 +41,14 @@ export class BackupsController {
     return this.backups.restore(accountId, backupId, body)
   }
 
+  /** 204 when the backup is gone; 202 with it DELETING while a hybrid environment's agent removes its files. */
   @Delete('backups/:backupId')
-  @HttpCode(204)
   @RequirePermission('delete:backups')
-  async delete(@Param('accountId') accountId: string, @Param('backupId', ParseUUIDPipe) backupId: string) {
-    await this.backups.delete(accountId, backupId)
+  @ApiNoContentResponse({ description: 'deleted with its files' })
+  @ApiAcceptedResponse({ description: "DELETING until the hybrid environment's agent confirms it removed the files" })
+  async delete(@Param('accountId') accountId: string, @Param('backupId', ParseUUIDPipe) backupId: string, @Res({ passthrough: true }) reply: FastifyReply) {
+    const deleting = await this.backups.delete(accountId, backupId)
+    reply.status(deleting ? 202 : 204)
+    return deleting ?? undefined
   }
 }

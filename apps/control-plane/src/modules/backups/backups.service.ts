@@ -2,20 +2,16 @@ import { Inject, Injectable } from '@nestjs/common'
 import { randomUUID } from 'node:crypto'
 import { conflict, notFound, Page, pageArgs, toPage } from '@quiver/common'
 import { BACKUP_STORE, BackupStore } from '@quiver/backup-store'
-import { Cluster, PrismaService } from '@quiver/database'
+import { PrismaService } from '@quiver/database'
 import { JobQueue } from '../../jobs/job-queue'
 import { ClusterChanges } from '../clusters/cluster-changes'
+import { assertRestorableInto } from './backup-rules'
 import { BackupView, backupView } from './backup-views'
 import { CreateBackupDto, DEFAULT_RETENTION_DAYS, ListByClusterQuery, RestoreBackupDto } from './backups.dto'
 
 const DAY_MS = 24 * 3600_000
 const ACTIVE = ['PENDING', 'RUNNING'] as const
 const latestRestore = { restores: { orderBy: { createdAt: 'desc' as const }, take: 1 } }
-
-/** The control plane reaches only the nodes it runs; a hybrid environment's agent would have to back up its own. */
-function assertBackedUpHere(cluster: Cluster) {
-  if (cluster.environmentId) throw conflict('Backups of clusters in a hybrid cloud environment are not available yet')
-}
 
 @Injectable()
 export class BackupsService {
@@ -43,7 +39,6 @@ export class BackupsService {
   async create(accountId: string, clusterId: string, dto: CreateBackupDto): Promise<BackupView> {
     const cluster = await this.prisma.cluster.findFirst({ where: { id: clusterId, accountId } })
     if (!cluster) throw notFound('Cluster')
-    assertBackedUpHere(cluster)
     if (cluster.status !== 'HEALTHY') throw conflict(`A cluster that is ${cluster.status} cannot be backed up; wait until it is HEALTHY`)
     const id = randomUUID()
     const retentionDays = dto.retentionDays ?? DEFAULT_RETENTION_DAYS
@@ -53,25 +48,34 @@ export class BackupsService {
         accountId,
         clusterId,
         clusterName: cluster.name,
+        environmentId: cluster.environmentId,
         jobId: `backup-${id}`,
         retentionDays,
         expiresAt: new Date(Date.now() + retentionDays * DAY_MS),
       },
       include: latestRestore,
     })
-    await this.jobs.enqueue('backup.create', { accountId, backupId: id }, { jobId: backup.jobId })
+    // a hybrid environment's agent makes it: it learns of the backup with its next heartbeat
+    if (!cluster.environmentId) await this.jobs.enqueue('backup.create', { accountId, backupId: id }, { jobId: backup.jobId })
     return backupView(backup)
   }
 
-  /** Removes the stored files, then the row; a backup being made or restored cannot be deleted. */
-  async delete(accountId: string, backupId: string): Promise<void> {
+  /**
+   * Removes the stored files, then the row (null: it is gone); a backup being made or restored cannot
+   * be deleted. A hybrid environment's backup is DELETING (returned) until its agent confirms that it
+   * removed the files: the control plane cannot reach them.
+   */
+  async delete(accountId: string, backupId: string): Promise<BackupView | null> {
     const backup = await this.find(accountId, backupId)
     if ((ACTIVE as readonly string[]).includes(backup.status)) throw conflict(`The backup is ${backup.status}; delete it when it has finished`)
-    const deleted = await this.prisma.backup.deleteMany({
-      where: { id: backup.id, accountId, status: { notIn: [...ACTIVE] }, restores: { none: { status: { in: [...ACTIVE] } } } },
-    })
-    if (deleted.count !== 1) throw conflict('The backup is being restored; delete it when the restore has finished')
+    const idle = { id: backup.id, accountId, status: { notIn: [...ACTIVE] }, restores: { none: { status: { in: [...ACTIVE] } } } }
+    const done = backup.environmentId
+      ? await this.prisma.backup.updateMany({ where: idle, data: { status: 'DELETING' } })
+      : await this.prisma.backup.deleteMany({ where: idle })
+    if (done.count !== 1) throw conflict('The backup is being restored; delete it when the restore has finished')
+    if (backup.environmentId) return this.get(accountId, backup.id)
     await this.store.deletePrefix(`${accountId}/${backup.id}`)
+    return null
   }
 
   /**
@@ -85,7 +89,7 @@ export class BackupsService {
     const cluster = await this.prisma.cluster.findFirst({ where: { id: clusterId, accountId } })
     if (!cluster && dto.clusterId) throw notFound('Cluster')
     if (!cluster) throw conflict(`The backup's cluster ${backup.clusterName} was deleted; create a cluster from the backup instead (fromBackupId)`)
-    assertBackedUpHere(cluster)
+    assertRestorableInto(backup, cluster.environmentId)
     if (cluster.status !== 'HEALTHY') throw conflict(`A cluster that is ${cluster.status} cannot be restored into; wait until it is HEALTHY`)
     const generation = cluster.generation + 1
     const jobId = `restore-${cluster.id}-${generation}`
@@ -98,7 +102,8 @@ export class BackupsService {
       await tx.backupRestore.create({ data: { accountId, backupId: backup.id, clusterId: cluster.id, generation, jobId } })
     })
     await this.changes.changed(accountId)
-    await this.jobs.enqueue('backup.restore', { accountId, backupId: backup.id, clusterId: cluster.id, generation }, { jobId })
+    // a hybrid environment's agent restores from its own store: it learns of the restore with its next heartbeat
+    if (!cluster.environmentId) await this.jobs.enqueue('backup.restore', { accountId, backupId: backup.id, clusterId: cluster.id, generation }, { jobId })
     return this.get(accountId, backup.id)
   }
 

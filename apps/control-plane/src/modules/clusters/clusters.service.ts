@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto'
 import { conflict, notFound, Page, pageArgs, PageQuery, SecretBox, toPage } from '@quiver/common'
 import { Cluster, ClusterNode, PrismaService } from '@quiver/database'
 import { JobQueue } from '../../jobs/job-queue'
+import { assertRestorableInto } from '../backups/backup-rules'
 import { BackupSchedulers } from '../backups/backup-schedulers'
 import { ClusterChanges } from './cluster-changes'
 import { assertTransition, ClusterAction, ClusterStatus, STATUS_AFTER } from './cluster-state'
@@ -170,12 +171,15 @@ export class ClustersService {
     }
   }
 
-  /** A cluster is created from a backup of this account that SUCCEEDED; the converge job then hands it to the restore job. */
+  /**
+   * A cluster is created from a backup of this account that SUCCEEDED, kept where the cluster will run;
+   * once its nodes run, the converge job (or, in a hybrid environment, the agent's report) starts the restore.
+   */
   private async assertRestorable(accountId: string, backupId: string, environmentId: string | undefined): Promise<void> {
-    if (environmentId) throw conflict('A cluster in a hybrid cloud environment cannot be created from a backup yet')
-    const backup = await this.prisma.backup.findFirst({ where: { id: backupId, accountId }, select: { status: true } })
+    const backup = await this.prisma.backup.findFirst({ where: { id: backupId, accountId }, select: { status: true, environmentId: true } })
     if (!backup) throw notFound('Backup')
     if (backup.status !== 'SUCCEEDED') throw conflict(`Only a SUCCEEDED backup can be restored; this one is ${backup.status}`)
+    assertRestorableInto(backup, environmentId ?? null)
   }
 
   private async find(accountId: string, clusterId: string): Promise<ClusterWithNodes> {

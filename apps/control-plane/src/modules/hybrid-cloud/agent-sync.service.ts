@@ -2,17 +2,19 @@ import { Injectable } from '@nestjs/common'
 import { notFound, SecretBox } from '@quiver/common'
 import { PrismaService } from '@quiver/database'
 import { AgentIdentity } from '../../auth/principal'
+import { AgentBackupWork } from '../backups/agent-backup-work.service'
 import { revocationEntries } from '../cluster-access/revocations'
 import { ClusterChanges } from '../clusters/cluster-changes'
 import { AgentReportDto } from './hybrid-cloud.dto'
 
-/** What an agent pulls (the desired clusters of its environment) and pushes (what runs). */
+/** What an agent pulls (the desired clusters of its environment, and their backup work) and pushes (what runs). */
 @Injectable()
 export class AgentSyncService {
   constructor(
     private readonly prisma: PrismaService,
     private readonly secrets: SecretBox,
     private readonly changes: ClusterChanges,
+    private readonly backupWork: AgentBackupWork,
   ) {}
 
   async desired(agent: AgentIdentity) {
@@ -38,6 +40,7 @@ export class AgentSyncService {
         // revoked database API keys, for the agent to hand to its nodes
         revocations: revocationEntries(c.apiKeys),
       })),
+      backupWork: await this.backupWork.pending(agent, clusters),
     }
   }
 
@@ -62,17 +65,20 @@ export class AgentSyncService {
       case 'STOPPED':
         await this.prisma.cluster.updateMany({ where: { ...current, status: 'SUSPENDING' }, data: { status: 'SUSPENDED', statusReason: null } })
         return
-      case 'RUNNING':
+      case 'RUNNING': {
+        // a restore holds the cluster (UPDATING, or CREATING from a backup) until the agent reports it done
+        const held = report.generation === cluster.generation && (await this.backupWork.restoreHolds(agent, cluster))
+        const settle = held
+          ? []
+          : [this.prisma.cluster.updateMany({ where: { ...current, status: { in: ['CREATING', 'UPDATING', 'HEALTHY', 'FAILED'] } }, data: { status: 'HEALTHY', statusReason: null } })]
         await this.prisma.$transaction([
           this.prisma.clusterNode.deleteMany({ where: { clusterId } }),
           this.prisma.clusterNode.createMany({
             data: report.nodes.map((n) => ({ clusterId, ordinal: n.ordinal, port: n.port, url: n.url, startedAt: new Date() })),
           }),
-          this.prisma.cluster.updateMany({
-            where: { ...current, status: { in: ['CREATING', 'UPDATING', 'HEALTHY', 'FAILED'] } },
-            data: { status: 'HEALTHY', statusReason: null },
-          }),
+          ...settle,
         ])
+      }
     }
   }
 }

@@ -50,6 +50,9 @@ export class EnvironmentsService {
     await this.find(accountId, environmentId)
     const clusters = await this.prisma.cluster.count({ where: { accountId, environmentId } })
     if (clusters) throw conflict(`The environment still has ${clusters} cluster(s); delete them first`)
+    // backups being deleted go with it: their files stay on the agent's machine, which nothing reaches any more
+    const backups = await this.prisma.backup.count({ where: { accountId, environmentId, status: { not: 'DELETING' } } })
+    if (backups) throw conflict(`The environment's agent still keeps ${backups} backup(s); delete them first`)
     await this.prisma.hybridCloudEnvironment.deleteMany({ where: { id: environmentId, accountId } })
   }
 

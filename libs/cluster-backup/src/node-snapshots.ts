@@ -1,4 +1,4 @@
-// A node's collection and snapshot API (Qdrant's REST contract), as the backup jobs use it.
+// A node's collection and snapshot API (Qdrant's REST contract), as backups and restores use it.
 import { randomUUID } from 'node:crypto'
 import { BackupIntegrityError } from '@quiver/backup-store'
 import { signDataPlaneToken } from '@quiver/data-plane-auth'
