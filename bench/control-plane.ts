@@ -1,20 +1,16 @@
 // Control plane: an authorized cluster listing by a member with a custom role, against the same
 // process's unauthenticated /healthz, at 50 connections; and how soon a role change takes effect.
-import autocannon from 'autocannon'
 import { randomBytes } from 'node:crypto'
 import path from 'node:path'
 import pg from 'pg'
+import { LoadResult, loopbackLoad } from './lib/load'
 import { BenchRow, median } from './lib/report'
 import { spawnNode } from '../test/support/processes'
 
 const SERVER = 'postgresql://postgres@127.0.0.1:5432'
 const MAIN = path.resolve(__dirname, '../apps/control-plane/src/main.js')
 
-async function load(url: string, headers: Record<string, string>, seconds: number) {
-  const result = await autocannon({ url, connections: 50, duration: seconds, headers })
-  if (result.non2xx > 0 || result.errors > 0) throw new Error(`${url}: ${result.non2xx} non-2xx, ${result.errors} errors`)
-  return { rps: result.requests.average, p99: result.latency.p99 }
-}
+const load = (url: string, headers: Record<string, string>, seconds: number) => loopbackLoad({ url, headers, connections: 50, seconds })
 
 async function json(res: Response) {
   if (!res.ok) throw new Error(`${res.url} → ${res.status}: ${await res.text()}`)
@@ -45,8 +41,8 @@ export async function benchControlPlane(options: { quick: boolean }): Promise<Be
     const listUrl = `${base}/api/v1/accounts/${accountId}/clusters`
     const auth = { authorization: `Bearer ${member.token}` }
     await load(listUrl, auth, 1) // warm-up
-    const health: { rps: number; p99: number }[] = []
-    const listing: { rps: number; p99: number }[] = []
+    const health: LoadResult[] = []
+    const listing: LoadResult[] = []
     for (let i = 0; i < runs; i++) {
       health.push(await load(`${base}/healthz`, {}, seconds))
       listing.push(await load(listUrl, auth, seconds))

@@ -1,15 +1,15 @@
 // What access control costs the node: HTTP search QPS with no auth, the static API key, a global
 // JWT, a payload-restricted collection JWT and a value_exists JWT, side by side in one run. Two
 // node processes hold the same data (one open, one with keys and JWT RBAC, each on its copy of one
-// data directory) and are loaded in turn with the same query mix (autocannon, 10 connections);
+// data directory) and are loaded in turn with the same query mix (wrk, 10 connections);
 // every round starts both afresh, and each figure is the median of the rounds. The restricted
 // token sees 10% of the points, so its reference is the open node answering the same filter sent
 // in the body: the ratio is what authorization costs, not what searching fewer points costs.
 //   node dist/bench/node-auth.js [--quick]
-import autocannon from 'autocannon'
 import { cpSync } from 'node:fs'
 import { signDataPlaneToken } from '@quiver/data-plane-auth'
 import { NodeProcess, removeDir, startNode, tempDataDir } from '../apps/node/test/support/node-process'
+import { loopbackLoad } from './lib/load'
 import { BenchRow, machineFacts, median, printTable } from './lib/report'
 import { buildDataset, Dataset } from './node/dataset'
 import { COLLECTION, ingest, searchBody } from './node/over-http'
@@ -42,22 +42,16 @@ async function variants(): Promise<Variant[]> {
   ]
 }
 
-/** Requests per second of `seconds` of autocannon over the query mix; every answer must be a 200. */
+/** Requests per second of `seconds` of load over the query mix; every answer must be a 200. */
 async function load(node: NodeProcess, ds: Dataset, variant: Variant, seconds: number): Promise<number> {
   const bodies = Array.from({ length: ds.queryCount }, (_, q) => {
     const body = searchBody(ds, q, EF)
     // the restricted token's requests carry no filter: the node adds the tenant's
     return JSON.stringify(variant.filtered && variant.node === 'open' ? { ...body, filter: TENANT_FILTER } : body)
   })
-  let next = 0
-  const result = await autocannon({
-    url: `${node.url}/collections/${COLLECTION}/points/search`,
-    connections: CONNECTIONS,
-    duration: seconds,
-    requests: [{ method: 'POST', headers: { 'content-type': 'application/json', ...variant.headers }, setupRequest: (request) => ({ ...request, body: bodies[next++ % bodies.length] }) }],
-  })
-  if (result.non2xx > 0 || result.errors > 0) throw new Error(`${variant.name}: ${result.non2xx} non-2xx answers, ${result.errors} errors`)
-  return result.requests.average
+  const url = `${node.url}/collections/${COLLECTION}/points/search`
+  const { rps } = await loopbackLoad({ url, method: 'POST', headers: { 'content-type': 'application/json', ...variant.headers }, bodies, connections: CONNECTIONS, seconds })
+  return rps
 }
 
 /** Checks once that each variant's answers are what the variant claims (same hits, or the tenant's only). */

@@ -7,7 +7,8 @@ import { removeDir, startNode } from '../apps/node/test/support/node-process'
 import { BenchRow, machineFacts, median, printTable } from './lib/report'
 import { buildDataset } from './node/dataset'
 import { buildIndex, crossOver, InProcessFigures, inProcessFigures } from './node/in-process'
-import { checkpointStall, HttpLoad, httpLoad, httpRecall, ingest, rssMegabytes } from './node/over-http'
+import type { LoadResult } from './lib/load'
+import { checkpointStall, httpLoad, httpRecall, ingest, rssMegabytes } from './node/over-http'
 
 const M = 16
 const EF_CONSTRUCTION = 100
@@ -41,7 +42,7 @@ export async function benchNode(options: { quick: boolean }): Promise<BenchRow[]
     const recall10 = await httpRecall(node, ds, EF, ds.truth10, 10)
     const recall100 = await httpRecall(node, ds, EF, ds.truth100, 100)
     // In-process and HTTP loads alternate; each round's ratio pairs figures measured minutes apart at most.
-    const rounds: { local: InProcessFigures; plain: HttpLoad; f10: HttpLoad; f100: HttpLoad }[] = []
+    const rounds: { local: InProcessFigures; plain: LoadResult; f10: LoadResult; f100: LoadResult }[] = []
     for (let round = 1; round <= roundCount; round++) {
       log(`round ${round}: in-process searches, then ${CONNECTIONS} connections over HTTP, ${seconds} s each`)
       const local = inProcessFigures(ds, index, EF, seconds / 2)
@@ -83,7 +84,7 @@ export async function benchNode(options: { quick: boolean }): Promise<BenchRow[]
         unit: 'req/s',
         reference: { name: callback, value: f10.reference },
         pairedRatio: f10.pairedRatio,
-        note: `recall ${recall10.toFixed(3)} vs callback ${local.filtered['10'].recall.toFixed(3)}; p99 ${mid((r) => r.f10.p99)} ms; ${medians}`,
+        note: `recall ${recall10.toFixed(3)} vs callback ${local.filtered['10'].recall.toFixed(3)}; p99 ${mid((r) => r.f10.p99).toFixed(1)} ms; ${medians}`,
       },
       {
         name: 'node: filtered search 1% QPS',
@@ -92,7 +93,7 @@ export async function benchNode(options: { quick: boolean }): Promise<BenchRow[]
         reference: { name: callback, value: f100.reference },
         pairedRatio: f100.pairedRatio,
         target: { op: '>=', value: 3, on: 'ratio' },
-        note: `callback recall ${local.filtered['100'].recall.toFixed(3)}; p99 ${mid((r) => r.f100.p99)} ms; ${medians}`,
+        note: `callback recall ${local.filtered['100'].recall.toFixed(3)}; p99 ${mid((r) => r.f100.p99).toFixed(1)} ms; ${medians}`,
       },
       { name: 'node: filtered search 1% recall@10', figure: recall100, unit: '', target: { op: '>=', value: 0.99, on: 'figure' } },
       { name: 'node: RSS after the upload', figure: rssIngested, unit: 'MB', target: { op: '<', value: 300, on: 'figure' }, note: `${count}×128 sent over HTTP; ${perVector(rssIngested).toFixed(0)} bytes per vector above an empty collection (${rssEmpty.toFixed(0)} MB)` },

@@ -1,7 +1,7 @@
 // The node side: a real node process on loopback, loaded through HTTP the way a Qdrant client does.
-import autocannon from 'autocannon'
 import { readFileSync } from 'node:fs'
 import { NodeProcess } from '../../apps/node/test/support/node-process'
+import { loopbackLoad, LoadResult } from '../lib/load'
 import { Dataset, filterValue, K, recallAtK, row } from './dataset'
 
 export const COLLECTION = 'bench'
@@ -61,29 +61,16 @@ export async function httpRecall(node: NodeProcess, ds: Dataset, ef: number, tru
 }
 
 /** autocannon at `connections` over rotating query bodies: requests per second and latency percentiles (ms). */
-export interface HttpLoad {
-  readonly rps: number
-  readonly p50: number
-  readonly p99: number
-}
-
-export async function httpLoad(node: NodeProcess, ds: Dataset, ef: number, seconds: number, connections: number, modulus?: number): Promise<HttpLoad> {
-  const bodies = Array.from({ length: ds.queryCount }, (_, q) => JSON.stringify(searchBody(ds, q, ef, modulus)))
-  let i = 0
-  const result = await autocannon({
+/** Search load at `connections` over the rotating query bodies (optionally filtered). */
+export function httpLoad(node: NodeProcess, ds: Dataset, ef: number, seconds: number, connections: number, modulus?: number): Promise<LoadResult> {
+  return loopbackLoad({
     url: `${node.url}/collections/${COLLECTION}/points/search`,
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    bodies: Array.from({ length: ds.queryCount }, (_, q) => JSON.stringify(searchBody(ds, q, ef, modulus))),
     connections,
-    duration: seconds,
-    requests: [
-      {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        setupRequest: (req) => ({ ...req, body: bodies[i++ % bodies.length] }),
-      },
-    ],
+    seconds,
   })
-  if (result.non2xx > 0 || result.errors > 0) throw new Error(`search load: ${result.non2xx} non-2xx, ${result.errors} errors`)
-  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99 }
 }
 
 /**

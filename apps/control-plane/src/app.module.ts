@@ -1,10 +1,9 @@
 import { DynamicModule, Module } from '@nestjs/common'
-import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core'
+import { APP_FILTER, APP_GUARD } from '@nestjs/core'
 import { Config, ProblemFilter } from '@quiver/common'
 import { AccessGuard } from './auth/access.guard'
 import { CoreModule } from './core.module'
 import { FEATURE_MODULES } from './features'
-import { IdempotencyInterceptor } from './idempotency/idempotency.interceptor'
 import { HealthModule } from './modules/health/health.module'
 
 @Module({})
@@ -16,7 +15,6 @@ export class AppModule {
       providers: [
         { provide: APP_GUARD, useClass: AccessGuard },
         { provide: APP_FILTER, useClass: ProblemFilter },
-        { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
       ],
     }
   }

@@ -1,6 +1,6 @@
 // `Idempotency-Key` on creates: the same key and body within 24 h replays the first response and
 // creates nothing new; the same key with another body is 409.
-import { CallHandler, ExecutionContext, Injectable, NestInterceptor, SetMetadata } from '@nestjs/common'
+import { CallHandler, ExecutionContext, Injectable, NestInterceptor, SetMetadata, UseInterceptors } from '@nestjs/common'
 import { Reflector } from '@nestjs/core'
 import { ApiHeader } from '@nestjs/swagger'
 import { applyDecorators } from '@nestjs/common'
@@ -19,9 +19,11 @@ interface IdempotentOptions {
   secretFields?: string[]
 }
 
+/** On the routes that create; every other route runs without the interceptor (and its Observable chain). */
 export const Idempotent = (options: IdempotentOptions = {}) =>
   applyDecorators(
     SetMetadata(IDEMPOTENT, options),
+    UseInterceptors(IdempotencyInterceptor),
     ApiHeader({ name: 'Idempotency-Key', required: false, description: 'replays the first response for 24 h' }),
   )
 
