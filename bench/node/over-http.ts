@@ -60,7 +60,6 @@ export async function httpRecall(node: NodeProcess, ds: Dataset, ef: number, tru
   return recallAtK(found, truth)
 }
 
-/** autocannon at `connections` over rotating query bodies: requests per second and latency percentiles (ms). */
 /** Search load at `connections` over the rotating query bodies (optionally filtered). */
 export function httpLoad(node: NodeProcess, ds: Dataset, ef: number, seconds: number, connections: number, modulus?: number): Promise<LoadResult> {
   return loopbackLoad({
