@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict'
+import { randomUUID } from 'node:crypto'
 import { after, before, describe, it } from 'node:test'
 import { startControlPlane, TestControlPlane } from './support/control-plane'
 import { signUp } from './support/users'
@@ -102,6 +103,24 @@ describe('bad input', () => {
     }
     const wrongType = await cp.http.post('/api/v1/auth/login', { email: ['a@b.co'], password: 7 })
     assert.equal(wrongType.status, 400)
+  })
+
+  it('answers 400 naming the field to a NUL character, which PostgreSQL cannot store (it was a 500)', async () => {
+    const owner = await signUp(cp.http)
+    const roles = `/api/v1/accounts/${owner.accountId}/roles`
+    const inValue = await cp.http.post(roles, { name: 'a\u0000b', permissions: ['read:clusters'] }, { token: owner.token })
+    assert.equal(inValue.status, 400)
+    assert.deepEqual(inValue.body.errors, [{ field: 'name', message: 'must not contain the NUL character (U+0000)' }])
+    const rules = [{ type: 'collection', collection: 'c', access: 'r', payload: { 'tenant\u0000': 'x' } }]
+    const inKey = await cp.http.post(`/api/v1/accounts/${owner.accountId}/clusters/${randomUUID()}/api-keys`, { name: 'k', accessRules: rules }, { token: owner.token })
+    assert.equal(inKey.status, 400)
+    assert.equal(inKey.body.errors[0].field, 'accessRules.0.payload.tenant\u0000')
+    const inQuery = await cp.http.get(`${roles}?cursor=%00`, { token: owner.token })
+    assert.equal(inQuery.status, 400)
+    assert.equal(inQuery.body.errors[0].field, 'cursor')
+    const renamed = await cp.http.patch(`/api/v1/accounts/${owner.accountId}`, { name: 'x\u0000y' }, { token: owner.token })
+    assert.equal(renamed.status, 400)
+    assert.equal((await cp.http.get(roles, { token: owner.token })).status, 200, 'nothing broke on the way')
   })
 
   it('answers 413 to an oversize body', async () => {

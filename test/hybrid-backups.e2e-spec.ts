@@ -16,7 +16,7 @@ import { signUp, TestUser } from './support/users'
 let cp: TestControlPlane
 let agents: ReturnType<typeof agentProcesses>
 before(async () => {
-  cp = await startControlPlane({ BACKUP_RETENTION_INTERVAL_MS: '1000', AGENT_BACKUP_TIMEOUT_MINUTES: '1' }, { worker: true })
+  cp = await startControlPlane({ BACKUP_RETENTION_INTERVAL_MS: '1000', AGENT_BACKUP_TIMEOUT_MINUTES: '1', AGENT_SILENCE_SECONDS: '2' }, { worker: true })
   agents = agentProcesses(cp.url)
 })
 after(async () => {
@@ -203,6 +203,11 @@ describe('backups of a cluster in a hybrid cloud environment', () => {
       { status: 'SUCCEEDED', collections: [{ ...stored, checksum: 'nope' }] },
       { status: 'RUNNING', collections: [{ node: 0, name: 'c' }] },
       { status: 'FAILED', collections: [], extra: 1 },
+      { status: 'SUCCEEDED', collections: [{ ...stored, key: `${crypto.randomUUID()}/node-0/c.snapshot` }] }, // another backup's files
+      { status: 'SUCCEEDED', collections: [{ ...stored, key: `${backup.id}/../x.snapshot` }] },
+      { status: 'SUCCEEDED', collections: [{ ...stored, key: backup.id }] },
+      { status: 'SUCCEEDED', collections: [{ ...stored, sizeBytes: 1e19 }] }, // beyond the column
+      { status: 'FAILED', collections: [], reason: 'a\u0000b' },
     ]) {
       assert.equal((await report(body)).status, 400, JSON.stringify(body))
     }

@@ -15,7 +15,7 @@ import {
   StoredCollection,
   verifyStoredCollections,
 } from '@quiver/cluster-backup'
-import { AgentRevoked, ControlPlaneClient, ControlPlaneError } from './control-plane-client'
+import { AgentRevoked, ControlPlaneClient, ControlPlaneError, reportedReason } from './control-plane-client'
 
 /** What a heartbeat's answer hands the agent (the control plane's AgentBackupWorkView). */
 export interface BackupWork {
@@ -99,7 +99,7 @@ export class AgentBackups {
     } catch (error) {
       if (error instanceof ControlPlaneError || error instanceof AgentRevoked) throw error
       await this.store.deletePrefix(backup.id).catch(() => undefined)
-      await report({ status: 'FAILED', collections: [], reason: (error as Error).message })
+      await report({ status: 'FAILED', collections: [], reason: reportedReason((error as Error).message) })
       this.log.warn(`backup ${backup.id} failed: ${(error as Error).message}`)
     }
   }
@@ -115,7 +115,7 @@ export class AgentBackups {
       this.log.log(`restore ${restore.id}: backup ${restore.backupId} restored into cluster ${restore.clusterId}`)
     } catch (error) {
       if (error instanceof ControlPlaneError || error instanceof AgentRevoked) throw error
-      const reason = restoreFailureReason(error as Error)
+      const reason = reportedReason(restoreFailureReason(error as Error))
       await report({ status: 'FAILED', reason, damaged: error instanceof DamagedBackup })
       this.log.warn(`restore ${restore.id} failed: ${reason}`)
     }

@@ -4,7 +4,7 @@ import { ClusterSpec, LocalProvisioner, NodeRecord } from '@quiver/provisioner'
 import { AgentBackups, BackupWork, LocalCluster } from './agent-backups'
 import { AgentConfig } from './config'
 import { AgentState, AgentStateFile } from './agent-state'
-import { AgentRevoked, ControlPlaneClient } from './control-plane-client'
+import { AgentRevoked, ControlPlaneClient, reportedReason } from './control-plane-client'
 
 interface DesiredCluster {
   id: string
@@ -78,7 +78,7 @@ export class Agent {
     const running = new Map<string, LocalCluster>()
     for (const cluster of clusters) {
       const report = await this.converge(cluster, running).catch((error: Error) => ({
-        generation: cluster.generation, state: 'FAILED' as const, nodes: [], reason: error.message,
+        generation: cluster.generation, state: 'FAILED' as const, nodes: [], reason: reportedReason(error.message),
       }))
       await this.controlPlane.call('POST', `/api/v1/agent/clusters/${cluster.id}/report`, report)
     }

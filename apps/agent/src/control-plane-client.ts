@@ -11,6 +11,13 @@ export class ControlPlaneError extends Error {
   }
 }
 
+/** A failure's reason as the control plane takes it (node errors can carry a whole response body). */
+export function reportedReason(message: string): string {
+  return message.length <= MAX_REASON_CHARS ? message : `${message.slice(0, MAX_REASON_CHARS - 1)}…`
+}
+
+const MAX_REASON_CHARS = 1000
+
 /** Every call the agent makes goes out from here: it never listens for the control plane. */
 export class ControlPlaneClient {
   constructor(

@@ -22,7 +22,7 @@ export class AgentBackupReports {
 
   async backup(agent: AgentIdentity, backupId: string, report: AgentBackupReportDto): Promise<void> {
     const backup = await this.findBackup(agent, backupId)
-    const entries = collectionEntries(report)
+    const entries = collectionEntries(backup.id, report)
     if (!isActive(backup.status)) throw conflict(`The backup is ${backup.status}; it is no longer being made`)
     const now = new Date()
     const data: Prisma.BackupUpdateManyMutationInput = {

@@ -22,6 +22,7 @@ const ACTIVE = ['PENDING', 'RUNNING'] as const
 @Injectable()
 @HandlesJob('backups.retention')
 export class BackupsRetentionHandler implements JobHandler<'backups.retention'> {
+  private readonly startedAt = Date.now()
   private readonly logger = new Logger('BackupsRetention')
 
   constructor(
@@ -79,8 +80,13 @@ export class BackupsRetentionHandler implements JobHandler<'backups.retention'> 
     }
   }
 
-  /** Nothing waits forever for an agent that is gone; one that comes back later is simply told nothing more. */
+  /**
+   * Nothing waits forever for an agent that is gone; one that comes back later is simply told nothing
+   * more. A control plane that was down itself heard no heartbeats meanwhile: it judges silence only
+   * once a connected agent has had the time to send one.
+   */
   private async failWorkOfSilentAgents(): Promise<void> {
+    if (Date.now() - this.startedAt < this.config.AGENT_SILENCE_SECONDS * 1000) return
     const minutes = this.config.AGENT_BACKUP_TIMEOUT_MINUTES
     const since = new Date(Date.now() - minutes * 60_000)
     const silent = { OR: [{ lastSeenAt: null }, { lastSeenAt: { lt: since } }] }
