@@ -217,6 +217,31 @@ describe('backups of a cluster in a hybrid cloud environment', () => {
   })
 })
 
+describe('a hybrid backup whose cluster never becomes HEALTHY', () => {
+  it('fails after AGENT_BACKUP_TIMEOUT_MINUTES, though the agent is connected', async () => {
+    const owner = await signUp(cp.http)
+    const environment = await createEnvironment(cp.http, owner)
+    const credential = (await cp.http.post('/api/v1/agent/register', { bootstrapToken: environment.bootstrapToken })).body.credential
+    const created = await cp.http.post(`/api/v1/accounts/${owner.accountId}/clusters`, { name: 'stuck', environmentId: environment.id }, { token: owner.token })
+    assert.equal(created.body.status, 'CREATING')
+    const backup = (createdAt: Date) =>
+      cp.prisma.backup.create({
+        data: {
+          accountId: owner.accountId, clusterId: created.body.id, clusterName: 'stuck', environmentId: environment.id,
+          jobId: `backup-${crypto.randomUUID()}`, retentionDays: 1, expiresAt: new Date(Date.now() + 86_400_000), createdAt,
+        },
+      })
+    const fresh = await backup(new Date())
+    const old = await backup(new Date(Date.now() - 120_000))
+    const heartbeat = await cp.http.post('/api/v1/agent/heartbeat', {}, { token: credential })
+    assert.deepEqual(heartbeat.body.backupWork.backups, [], 'nothing to do while the cluster is CREATING')
+    const failed = (await cp.http.get(backupsPath(owner, old.id), { token: owner.token })).body
+    assert.equal(failed.status, 'FAILED')
+    assert.match(failed.statusReason, /The cluster is CREATING; the backup waits until it is HEALTHY, and it waited 1 minute/)
+    assert.equal((await cp.http.get(backupsPath(owner, fresh.id), { token: owner.token })).body.status, 'PENDING', 'a younger one still waits')
+  })
+})
+
 describe('a hybrid environment whose agent is gone', () => {
   it('fails its backups after AGENT_BACKUP_TIMEOUT_MINUTES; the environment is deleted only once its backups are deleted', async () => {
     const owner = await signUp(cp.http)

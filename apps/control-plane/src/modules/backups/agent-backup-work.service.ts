@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common'
+import { Config } from '@quiver/common'
 import { CollectionEntry, isStored, StoredCollection } from '@quiver/cluster-backup'
 import { Backup, Cluster, PrismaService } from '@quiver/database'
 import { AgentIdentity } from '../../auth/principal'
@@ -27,6 +28,7 @@ export class AgentBackupWork {
   constructor(
     private readonly prisma: PrismaService,
     private readonly outcomes: RestoreOutcomes,
+    private readonly config: Config,
   ) {}
 
   /** `clusters`: the environment's clusters, as the heartbeat read them. */
@@ -34,12 +36,16 @@ export class AgentBackupWork {
     const byId = new Map(clusters.map((c) => [c.id, c]))
     const ofEnvironment = { accountId: agent.accountId, environmentId: agent.environmentId }
 
+    // a backup waits for its cluster to be HEALTHY, but not longer than work waits for a silent agent
+    const minutes = this.config.AGENT_BACKUP_TIMEOUT_MINUTES
+    const waitedTooLong = new Date(Date.now() - minutes * 60_000)
     const backups: AgentBackupWorkView['backups'] = []
     const active = await this.prisma.backup.findMany({ where: { ...ofEnvironment, status: { in: [...ACTIVE] } }, orderBy: { createdAt: 'asc' }, take: BATCH })
     for (const backup of active) {
       const readiness = backupReadiness(byId.get(backup.clusterId) ?? null)
       if (readiness.ready) backups.push({ id: backup.id, clusterId: backup.clusterId, status: backup.status, collections: entriesOf(backup) })
       else if (!readiness.wait) await this.failBackup(agent, backup, readiness.reason)
+      else if (backup.createdAt < waitedTooLong) await this.failBackup(agent, backup, `${readiness.reason}, and it waited ${minutes} minute(s)`)
     }
 
     const restores: AgentBackupWorkView['restores'] = []
