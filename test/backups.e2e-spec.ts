@@ -150,6 +150,9 @@ describe('backup and restore', () => {
     const res = await cp.http.post(clusterPath(owner), { name: 'reborn', fromBackupId: kept.id }, { token: owner.token })
     assert.equal(res.status, 202, JSON.stringify(res.body))
     assert.equal(res.body.status, 'CREATING')
+    const early = await cp.http.delete(backupsPath(owner, kept.id), { token: owner.token })
+    assert.equal(early.status, 409, 'the backup is kept while a cluster is being created from it')
+    assert.match(early.body.detail, /being created from this backup/)
     const reborn = await waitForCluster(cp.http, owner, res.body.id, 'HEALTHY')
     assert.deepEqual(await clusterData(await manageClient(owner, reborn.id)), deletedClusterData)
     const restored = (await cp.http.get(backupsPath(owner, kept.id), { token: owner.token })).body.lastRestore

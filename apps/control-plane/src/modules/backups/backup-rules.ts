@@ -1,5 +1,5 @@
 import { conflict } from '@quiver/common'
-import { Cluster } from '@quiver/database'
+import { Cluster, PrismaService } from '@quiver/database'
 
 /** Whether a backup of this cluster can be made now, must wait, or cannot be made (the reason). */
 export type BackupReadiness<C> = { ready: true; cluster: C } | { ready: false; wait: boolean; reason: string }
@@ -25,4 +25,9 @@ export function assertRestorableInto(backup: { environmentId: string | null }, e
       ? `The backup is kept by the agent of hybrid cloud environment ${backup.environmentId}; it can only be restored into a cluster of that environment`
       : 'The backup is kept by the control plane; a cluster in a hybrid cloud environment can only be restored from backups its own agent made',
   )
+}
+
+/** Whether a cluster created from the backup (fromBackupId) is still CREATING: its restore needs the files. */
+export async function feedsNewCluster(prisma: PrismaService, accountId: string, backupId: string): Promise<boolean> {
+  return (await prisma.cluster.count({ where: { accountId, restoreFromBackupId: backupId, status: 'CREATING' } })) > 0
 }

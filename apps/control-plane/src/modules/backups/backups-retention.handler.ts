@@ -4,6 +4,7 @@ import { BACKUP_STORE, BackupStore } from '@quiver/backup-store'
 import { PrismaService } from '@quiver/database'
 import { HandlesJob, JobHandler } from '../../jobs/job-handler'
 import { JobQueue } from '../../jobs/job-queue'
+import { feedsNewCluster } from './backup-rules'
 import { BackupSchedulers } from './backup-schedulers'
 import { RestoreOutcomes } from './restore-outcomes'
 
@@ -50,6 +51,7 @@ export class BackupsRetentionHandler implements JobHandler<'backups.retention'> 
       take: 500,
     })
     for (const backup of expired) {
+      if (await feedsNewCluster(this.prisma, backup.accountId, backup.id)) continue // expires once that cluster is HEALTHY
       const where = { id: backup.id, accountId: backup.accountId, status: { in: ['SUCCEEDED' as const, 'FAILED' as const] }, ...idle }
       if (backup.environmentId) {
         await this.prisma.backup.updateMany({ where, data: { status: 'DELETING' } })

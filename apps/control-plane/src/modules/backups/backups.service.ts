@@ -5,7 +5,7 @@ import { BACKUP_STORE, BackupStore } from '@quiver/backup-store'
 import { PrismaService } from '@quiver/database'
 import { JobQueue } from '../../jobs/job-queue'
 import { ClusterChanges } from '../clusters/cluster-changes'
-import { assertRestorableInto } from './backup-rules'
+import { assertRestorableInto, feedsNewCluster } from './backup-rules'
 import { BackupView, backupView } from './backup-views'
 import { CreateBackupDto, DEFAULT_RETENTION_DAYS, ListByClusterQuery, RestoreBackupDto } from './backups.dto'
 
@@ -68,6 +68,7 @@ export class BackupsService {
   async delete(accountId: string, backupId: string): Promise<BackupView | null> {
     const backup = await this.find(accountId, backupId)
     if ((ACTIVE as readonly string[]).includes(backup.status)) throw conflict(`The backup is ${backup.status}; delete it when it has finished`)
+    if (await feedsNewCluster(this.prisma, accountId, backup.id)) throw conflict('A cluster is being created from this backup; delete it when that cluster is HEALTHY')
     const idle = { id: backup.id, accountId, status: { notIn: [...ACTIVE] }, restores: { none: { status: { in: [...ACTIVE] } } } }
     const done = backup.environmentId
       ? await this.prisma.backup.updateMany({ where: idle, data: { status: 'DELETING' } })
