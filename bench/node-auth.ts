@@ -9,10 +9,9 @@
 import { cpSync } from 'node:fs'
 import { signDataPlaneToken } from '@quiver/data-plane-auth'
 import { NodeProcess, removeDir, startNode, tempDataDir } from '../apps/node/test/support/node-process'
-import { loopbackLoad } from './lib/load'
 import { BenchRow, machineFacts, median, printTable } from './lib/report'
 import { buildDataset, Dataset } from './node/dataset'
-import { COLLECTION, ingest, searchBody } from './node/over-http'
+import { COLLECTION, ingest, searchBody, searchLoad } from './node/over-http'
 
 const API_KEY = 'bench-node-auth-api-key-5e1f0c2a'
 const EF = 64
@@ -47,10 +46,9 @@ async function load(node: NodeProcess, ds: Dataset, variant: Variant, seconds: n
   const bodies = Array.from({ length: ds.queryCount }, (_, q) => {
     const body = searchBody(ds, q, EF)
     // the restricted token's requests carry no filter: the node adds the tenant's
-    return JSON.stringify(variant.filtered && variant.node === 'open' ? { ...body, filter: TENANT_FILTER } : body)
+    return variant.filtered && variant.node === 'open' ? { ...body, filter: TENANT_FILTER } : body
   })
-  const url = `${node.url}/collections/${COLLECTION}/points/search`
-  const { rps } = await loopbackLoad({ url, method: 'POST', headers: { 'content-type': 'application/json', ...variant.headers }, bodies, connections: CONNECTIONS, seconds })
+  const { rps } = await searchLoad(node, bodies, { seconds, connections: CONNECTIONS, headers: variant.headers })
   return rps
 }
 

@@ -62,13 +62,18 @@ export async function httpRecall(node: NodeProcess, ds: Dataset, ef: number, tru
 
 /** Search load at `connections` over the rotating query bodies (optionally filtered). */
 export function httpLoad(node: NodeProcess, ds: Dataset, ef: number, seconds: number, connections: number, modulus?: number): Promise<LoadResult> {
+  return searchLoad(node, Array.from({ length: ds.queryCount }, (_, q) => searchBody(ds, q, ef, modulus)), { seconds, connections })
+}
+
+/** Search load with these request bodies, sent in turn, and extra headers (a credential). */
+export function searchLoad(node: NodeProcess, bodies: unknown[], options: { seconds: number; connections: number; headers?: Record<string, string> }): Promise<LoadResult> {
   return loopbackLoad({
     url: `${node.url}/collections/${COLLECTION}/points/search`,
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    bodies: Array.from({ length: ds.queryCount }, (_, q) => JSON.stringify(searchBody(ds, q, ef, modulus))),
-    connections,
-    seconds,
+    headers: { 'content-type': 'application/json', ...options.headers },
+    bodies: bodies.map((body) => JSON.stringify(body)),
+    connections: options.connections,
+    seconds: options.seconds,
   })
 }
 

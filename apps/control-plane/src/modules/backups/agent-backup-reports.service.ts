@@ -5,9 +5,8 @@ import { Prisma, PrismaService } from '@quiver/database'
 import { AgentIdentity } from '../../auth/principal'
 import { AgentBackupReportDto, AgentRestoreReportDto, collectionEntries } from './agent-backups.dto'
 import { RestoreOutcomes } from './restore-outcomes'
+import { ACTIVE, isActive } from './backup-rules'
 
-const ACTIVE = ['PENDING', 'RUNNING'] as const
-const isActive = (status: string) => (ACTIVE as readonly string[]).includes(status)
 
 /**
  * What an agent reports about its environment's backups: statuses and metadata (file names, sizes,

@@ -3,10 +3,9 @@ import { Config } from '@quiver/common'
 import { CollectionEntry, isStored, StoredCollection } from '@quiver/cluster-backup'
 import { Backup, Cluster, PrismaService } from '@quiver/database'
 import { AgentIdentity } from '../../auth/principal'
-import { backupReadiness } from './backup-rules'
+import { ACTIVE, backupReadiness } from './backup-rules'
 import { RestoreOutcomes } from './restore-outcomes'
 
-const ACTIVE = ['PENDING', 'RUNNING'] as const
 /** per heartbeat, of each kind; the rest follow with the next ones */
 const BATCH = 100
 

@@ -6,7 +6,7 @@ import { BackupContext, clearInterruptedBackup, CollectionEntry, copyCollections
 import { Backup, Prisma, PrismaService } from '@quiver/database'
 import { HandlesJob, JobHandler } from '../../jobs/job-handler'
 import { JobPayloads } from '../../jobs/jobs'
-import { backupReadiness } from './backup-rules'
+import { ACTIVE, backupReadiness, isActive } from './backup-rules'
 import { BackupSchedulers } from './backup-schedulers'
 import { withBackupLock } from './cluster-lock'
 
@@ -39,7 +39,7 @@ export class BackupCreateHandler implements JobHandler<'backup.create'> {
 
   async handle(payload: JobPayloads['backup.create'], job: Job): Promise<void> {
     const backup = 'backupId' in payload ? await this.prisma.backup.findFirst({ where: { id: payload.backupId, accountId: payload.accountId } }) : await this.occurrence(payload, job)
-    if (!backup || (backup.status !== 'PENDING' && backup.status !== 'RUNNING')) return // deleted, or finished by an earlier attempt
+    if (!backup || !isActive(backup.status)) return // deleted, or finished by an earlier attempt
     if (backup.environmentId) return // its environment's agent makes it, told with its next heartbeat
     try {
       await withBackupLock(this.config.DATABASE_URL, backup.clusterId, () => this.run(backup))
@@ -100,7 +100,7 @@ export class BackupCreateHandler implements JobHandler<'backup.create'> {
   private async fail(backup: Backup, reason: string): Promise<void> {
     await this.store.deletePrefix(`${backup.accountId}/${backup.id}`).catch(() => undefined) // the retention job sweeps what stays
     await this.prisma.backup.updateMany({
-      where: { id: backup.id, status: { in: ['PENDING', 'RUNNING'] } },
+      where: { id: backup.id, status: { in: [...ACTIVE] } },
       data: { status: 'FAILED', statusReason: reason, completedAt: new Date(), collections: [], sizeBytes: 0 },
     })
     this.logger.warn(`backup ${backup.id} failed: ${reason}`)

@@ -1,6 +1,10 @@
 import { conflict } from '@quiver/common'
 import { Cluster, PrismaService } from '@quiver/database'
 
+/** A backup or a restore still being worked on (both kinds of row share these statuses). */
+export const ACTIVE = ['PENDING', 'RUNNING'] as const
+export const isActive = (status: string) => (ACTIVE as readonly string[]).includes(status)
+
 /** Whether a backup of this cluster can be made now, must wait, or cannot be made (the reason). */
 export type BackupReadiness<C> = { ready: true; cluster: C } | { ready: false; wait: boolean; reason: string }
 

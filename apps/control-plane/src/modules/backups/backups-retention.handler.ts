@@ -4,14 +4,13 @@ import { BACKUP_STORE, BackupStore } from '@quiver/backup-store'
 import { PrismaService } from '@quiver/database'
 import { HandlesJob, JobHandler } from '../../jobs/job-handler'
 import { JobQueue } from '../../jobs/job-queue'
-import { feedsNewCluster } from './backup-rules'
+import { ACTIVE, feedsNewCluster } from './backup-rules'
 import { BackupSchedulers } from './backup-schedulers'
 import { RestoreOutcomes } from './restore-outcomes'
 
 /** a row younger than this may not have its job enqueued yet */
 const ENQUEUE_GRACE_MS = 60_000
 
-const ACTIVE = ['PENDING', 'RUNNING'] as const
 
 /**
  * Repeating upkeep: deletes expired backups (files, then rows; a hybrid environment's go DELETING for
@@ -71,7 +70,7 @@ export class BackupsRetentionHandler implements JobHandler<'backups.retention'> 
       if (!(await this.abandoned(backup.jobId))) continue
       await this.store.deletePrefix(`${backup.accountId}/${backup.id}`)
       await this.prisma.backup.updateMany({
-        where: { id: backup.id, status: { in: ['PENDING', 'RUNNING'] } },
+        where: { id: backup.id, status: { in: [...ACTIVE] } },
         data: { status: 'FAILED', statusReason: 'The backup job stopped before it finished', completedAt: new Date(), collections: [], sizeBytes: 0 },
       })
     }

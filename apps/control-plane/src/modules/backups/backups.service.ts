@@ -5,12 +5,11 @@ import { BACKUP_STORE, BackupStore } from '@quiver/backup-store'
 import { PrismaService } from '@quiver/database'
 import { JobQueue } from '../../jobs/job-queue'
 import { ClusterChanges } from '../clusters/cluster-changes'
-import { assertRestorableInto, feedsNewCluster } from './backup-rules'
+import { ACTIVE, assertRestorableInto, feedsNewCluster, isActive } from './backup-rules'
 import { BackupView, backupView } from './backup-views'
 import { CreateBackupDto, DEFAULT_RETENTION_DAYS, ListByClusterQuery, RestoreBackupDto } from './backups.dto'
 
 const DAY_MS = 24 * 3600_000
-const ACTIVE = ['PENDING', 'RUNNING'] as const
 const latestRestore = { restores: { orderBy: { createdAt: 'desc' as const }, take: 1 } }
 
 @Injectable()
@@ -67,7 +66,7 @@ export class BackupsService {
    */
   async delete(accountId: string, backupId: string): Promise<BackupView | null> {
     const backup = await this.find(accountId, backupId)
-    if ((ACTIVE as readonly string[]).includes(backup.status)) throw conflict(`The backup is ${backup.status}; delete it when it has finished`)
+    if (isActive(backup.status)) throw conflict(`The backup is ${backup.status}; delete it when it has finished`)
     if (await feedsNewCluster(this.prisma, accountId, backup.id)) throw conflict('A cluster is being created from this backup; delete it when that cluster is HEALTHY')
     const idle = { id: backup.id, accountId, status: { notIn: [...ACTIVE] }, restores: { none: { status: { in: [...ACTIVE] } } } }
     const done = backup.environmentId

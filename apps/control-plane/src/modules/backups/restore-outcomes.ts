@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common'
 import { PrismaService } from '@quiver/database'
 import { ClusterChanges } from '../clusters/cluster-changes'
+import { ACTIVE } from './backup-rules'
 
 type RestoreRef = { id: string; accountId: string; backupId: string; clusterId: string; generation: number }
 
@@ -33,7 +34,7 @@ export class RestoreOutcomes {
   /** `damaged`: a stored file failed its checksum, so the backup itself is marked FAILED (never restored again). */
   async failed(restore: RestoreRef, reason: string, damaged = false): Promise<void> {
     await this.prisma.backupRestore.updateMany({
-      where: { id: restore.id, accountId: restore.accountId, status: { in: ['PENDING', 'RUNNING'] } },
+      where: { id: restore.id, accountId: restore.accountId, status: { in: [...ACTIVE] } },
       data: { status: 'FAILED', statusReason: reason, completedAt: new Date() },
     })
     if (damaged) {
